@@ -1,0 +1,17 @@
+"""The sharing policy: who may see and do what. Pure; the store turns it into SQL."""
+
+from lionrock.access.model import Audience, OrgKind, Principal, Release, Role
+from lionrock.access.policy import Visibility, can_see, check_release, producer_shown, visibility_for
+
+__all__ = [
+    "Audience",
+    "OrgKind",
+    "Principal",
+    "Release",
+    "Role",
+    "Visibility",
+    "can_see",
+    "check_release",
+    "producer_shown",
+    "visibility_for",
+]

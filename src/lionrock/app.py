@@ -1,0 +1,76 @@
+"""create_app: the hub with its REST and TAXII edges; nothing is built at import time."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
+
+from lionrock import __version__
+from lionrock.errors import Invalid, LionrockError
+from lionrock.hub import Hub
+from lionrock.http.responses import JSON
+from lionrock.rest.api import router as rest_router
+from lionrock.settings import Settings
+from lionrock.taxii.api import router as taxii_router
+from lionrock.taxii.media import taxii_error
+
+_TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
+           405: "Method Not Allowed", 406: "Not Acceptable", 409: "Conflict", 413: "Payload Too Large",
+           415: "Unsupported Media Type", 422: "Unprocessable Entity"}
+
+
+def _is_taxii(request: Request) -> bool:
+    return request.url.path.startswith("/taxii2")
+
+
+def _error(request: Request, status: int, message: str, problems: list[dict[str, object]] | None = None,
+           headers: dict[str, str] | None = None) -> Response:
+    if _is_taxii(request):
+        response: Response = taxii_error(status, _TITLES.get(status, "Error"), message)
+    else:
+        body: dict[str, object] = {"status": status, "message": message}
+        if problems is not None:
+            body["problems"] = problems
+        response = JSON({"error": body}, status_code=status)
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Basic realm="lionrock", Bearer'
+    for k, v in (headers or {}).items():
+        response.headers[k] = v
+    return response
+
+
+def create_app(settings: Settings | None = None, hub: Hub | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    app = FastAPI(title=f"{settings.title} hub", version=__version__,
+                  description="STIX 2.1 sharing for Hong Kong's financial sector, under one access policy.",
+                  docs_url="/docs", openapi_url="/openapi.json")
+    app.state.hub = hub or Hub.open(settings)
+
+    async def lionrock_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LionrockError)
+        problems = [p.as_dict() for p in exc.problems] if isinstance(exc, Invalid) else None
+        return _error(request, exc.status, exc.message, problems)
+
+    async def validation_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, RequestValidationError)
+        detail = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
+        return _error(request, 400 if _is_taxii(request) else 422, detail)
+
+    async def http_error(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, StarletteHTTPException)
+        return _error(request, exc.status_code, str(exc.detail), headers=dict(exc.headers or {}))
+
+    app.add_exception_handler(LionrockError, lionrock_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.include_router(rest_router)
+    app.include_router(taxii_router)
+
+    @app.get("/", include_in_schema=False)
+    def root() -> JSON:
+        return JSON({"name": "lionrock", "version": __version__, "api": "/api/v1", "taxii": "/taxii2/",
+                     "docs": "/docs"})
+
+    return app

@@ -1,0 +1,185 @@
+"""`lionrock` commands. Scripts can rely on: a created token is printed alone on stdout."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from lionrock import __version__
+from lionrock.access.model import OrgKind, Role
+from lionrock.errors import LionrockError
+from lionrock.hub import Hub
+from lionrock.hub import members as hub_members
+from lionrock.settings import Settings
+from lionrock.store import audit
+from lionrock.store.engine import read_transaction
+
+err = Console(stderr=True)
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly(fn: F) -> F:
+    """Turn the hub's errors into one clear line and exit status 1, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except LionrockError as exc:
+            err.print(f"[red]error:[/red] {exc.message}")
+            for p in getattr(exc, "problems", []):
+                err.print(f"  object {p.index} {p.id or ''}: {p.message}")
+            sys.exit(1)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _hub(ctx: click.Context) -> Hub:
+    settings: Settings = ctx.obj
+    return Hub.open(settings)
+
+
+@click.group()
+@click.version_option(__version__)
+@click.option("--database", envvar="LIONROCK_DATABASE_URL", default=None,
+              help="SQLAlchemy URL (default sqlite:///lionrock.db; env LIONROCK_DATABASE_URL).")
+@click.pass_context
+def main(ctx: click.Context, database: str | None) -> None:
+    """lionrock: the cyber-resilience hub for Hong Kong's financial sector."""
+    overrides: dict[str, object] = {"database_url": database} if database else {}
+    ctx.obj = Settings.from_env(**overrides)
+
+
+@main.command()
+@click.pass_context
+@friendly
+def init(ctx: click.Context) -> None:
+    """Create or migrate the database (idempotent)."""
+    hub = _hub(ctx)
+    hub.close()
+    err.print(f"database ready: {ctx.obj.database_url}")
+
+
+@main.group()
+def org() -> None:
+    """Member organisations."""
+
+
+@org.command("add")
+@click.argument("name")
+@click.option("--kind", type=click.Choice([k.value for k in OrgKind]), required=True)
+@click.pass_context
+@friendly
+def org_add(ctx: click.Context, name: str, kind: str) -> None:
+    """Add an organisation."""
+    hub_members.add_org(_hub(ctx), name, OrgKind(kind))
+    err.print(f"added {kind} {name!r}")
+
+
+@org.command("list")
+@click.pass_context
+@friendly
+def org_list(ctx: click.Context) -> None:
+    """List organisations."""
+    from lionrock.store import members  # noqa: PLC0415 - keeps `lionrock --help` light
+
+    with read_transaction(_hub(ctx).engine) as conn:
+        for o in members.all_orgs(conn):
+            click.echo(f"{o.name}\t{o.kind}")
+
+
+@main.group()
+def group() -> None:
+    """Sharing groups."""
+
+
+@group.command("add")
+@click.argument("name")
+@click.option("--member", "members_", multiple=True, required=True, help="Organisation name (repeatable).")
+@click.pass_context
+@friendly
+def group_add(ctx: click.Context, name: str, members_: tuple[str, ...]) -> None:
+    """Create a sharing group of organisations."""
+    hub_members.add_group(_hub(ctx), name, list(members_))
+    err.print(f"added sharing group {name!r} with {len(members_)} member(s)")
+
+
+@main.group()
+def token() -> None:
+    """API tokens."""
+
+
+@token.command("create")
+@click.option("--org", "org_name", required=True)
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+@click.option("--name", default=None, help="A name to recognise the token by.")
+@click.option("--expires", type=float, default=None, help="Days until it expires (default: never).")
+@click.pass_context
+@friendly
+def token_create(ctx: click.Context, org_name: str, role: str, name: str | None, expires: float | None) -> None:
+    """Create a token; prints the secret alone on stdout (it is stored only hashed)."""
+    issued = hub_members.create_token(_hub(ctx), org_name, Role(role), name, expires)
+    click.echo(issued.secret)
+
+
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=8000, show_default=True, type=int)
+@click.pass_context
+@friendly
+def serve(ctx: click.Context, host: str, port: int) -> None:
+    """Run the hub (REST at /api/v1, TAXII 2.1 at /taxii2/, API docs at /docs)."""
+    import uvicorn  # noqa: PLC0415 - only this command needs the server
+
+    from lionrock.app import create_app  # noqa: PLC0415
+
+    app = create_app(ctx.obj, _hub(ctx))
+    err.print(f"lionrock {__version__} on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
+@main.group()
+def demo() -> None:
+    """Demo data."""
+
+
+@demo.command("load")
+@click.pass_context
+@friendly
+def demo_load(ctx: click.Context) -> None:
+    """Load demo members and a fictional campaign; prints one ready token per demo organisation."""
+    from lionrock.hub.demo import load_demo  # noqa: PLC0415
+
+    result = load_demo(_hub(ctx))
+    table = Table(title=f"demo loaded: {result.stored} new objects ({result.total} in the campaign)")
+    table.add_column("organisation")
+    table.add_column("role")
+    table.add_column("token")
+    for org_name, role, secret in result.tokens:
+        table.add_row(org_name, role, secret)
+    Console(width=200).print(table)
+
+
+@main.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit log."""
+
+
+@audit_group.command("verify")
+@click.pass_context
+@friendly
+def audit_verify(ctx: click.Context) -> None:
+    """Check the hash chain; reports the first broken link and exits 1 if there is one."""
+    with read_transaction(_hub(ctx).engine) as conn:
+        broken = audit.first_broken(conn)
+        count = len(audit.entries(conn, limit=10**9))
+    if broken:
+        click.echo(f"BROKEN at entry {broken[0]}: {broken[1]}")
+        sys.exit(1)
+    click.echo(f"audit log intact: {count} entries")

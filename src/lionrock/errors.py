@@ -1,0 +1,72 @@
+"""One error tree for the whole hub; each edge maps it to its own wire format once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class LionrockError(Exception):
+    """Base of every error the hub raises on purpose."""
+
+    status = 500
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(LionrockError):
+    status = 404
+
+
+class Unauthorized(LionrockError):
+    status = 401
+
+
+class Forbidden(LionrockError):
+    status = 403
+
+
+class Conflict(LionrockError):
+    status = 409
+
+
+class TooLarge(LionrockError):
+    status = 413
+
+
+class BadRequest(LionrockError):
+    status = 400
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with one object of a submission."""
+
+    index: int
+    id: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"index": self.index, "id": self.id, "message": self.message}
+
+
+@dataclass
+class Invalid(LionrockError):
+    """Input was understood but is not acceptable; `problems` names each bad object."""
+
+    message: str
+    problems: list[Problem] = field(default_factory=list)
+    status = 422
+
+    def __post_init__(self) -> None:
+        super().__init__(self.message)
+
+
+class NotAcceptable(LionrockError):
+    status = 406
+
+
+class UnsupportedMediaType(LionrockError):
+    status = 415

@@ -1,0 +1,1 @@
+"""HTTP plumbing shared by the REST and TAXII edges: credentials, body limits, paging cursors."""

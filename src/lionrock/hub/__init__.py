@@ -1,0 +1,5 @@
+"""Use cases. Each owns its transaction; the edges call these and nothing below them."""
+
+from lionrock.hub.context import Hub
+
+__all__ = ["Hub"]

@@ -1,0 +1,34 @@
+"""The hub's context: settings, engine and clock, handed to every use case."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Callable
+
+from sqlalchemy import Engine
+
+from lionrock.settings import Settings
+from lionrock.store.engine import make_engine
+from lionrock.store.migrate import upgrade
+
+
+def now_us() -> int:
+    return time.time_ns() // 1000
+
+
+@dataclass
+class Hub:
+    settings: Settings
+    engine: Engine
+    clock: Callable[[], int] = field(default=now_us)
+
+    @classmethod
+    def open(cls, settings: Settings, *, migrate: bool = True) -> Hub:
+        engine = make_engine(settings.database_url)
+        if migrate:
+            upgrade(engine)
+        return cls(settings, engine)
+
+    def close(self) -> None:
+        self.engine.dispose()

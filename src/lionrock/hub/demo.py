@@ -1,0 +1,142 @@
+"""Demo members and a fictional campaign against Hong Kong banks ("Operation Harbour Lantern").
+
+Everything here is invented for the demo: organisations, domains (under .example and .test),
+documentation IP ranges (RFC 5737 / 3849), hashes derived from names.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+from typing import Any
+
+from lionrock.access.model import Audience, OrgKind, Principal, Role
+from lionrock.hub.context import Hub
+from lionrock.hub.members import add_group, add_org, authenticate, create_token, own_identity
+from lionrock.hub.publish import PublishRequest, publish
+from lionrock.stix.tlp import TLP2_MARKINGS, Tlp
+from lionrock.store import members
+from lionrock.store.engine import read_transaction
+
+_NS = uuid.UUID("0b7d3c55-93a4-4d7e-b1c0-2f5e8f1d4a10")
+T0 = "2026-09-01T08:00:00.000Z"
+
+REGULATOR = "Hong Kong Monetary Authority"
+POLICE = "Hong Kong Police Force"
+BANKS = ("Victoria Harbour Bank", "Kowloon Pearl Bank", "Lantau Trust Bank")
+OPERATOR = "lionrock operations"
+GROUP = "Retail Banking Fraud Circle"
+
+
+@dataclass
+class DemoResult:
+    stored: int = 0
+    total: int = 0
+    tokens: list[tuple[str, str, str]] = field(default_factory=list)
+
+
+def _id(kind: str, name: str) -> str:
+    return f"{kind}--{uuid.uuid5(_NS, name)}"
+
+
+def _sdo(kind: str, key: str, tlp: Tlp, author: str, **props: Any) -> dict[str, Any]:
+    return {"type": kind, "spec_version": "2.1", "id": _id(kind, key), "created": T0, "modified": T0,
+            "created_by_ref": author, "object_marking_refs": [TLP2_MARKINGS[tlp]], **props}
+
+
+def _indicator(value_type: str, value: str, tlp: Tlp, author: str, campaign: str) -> dict[str, Any]:
+    path = {"file": "hashes.'SHA-256'"}.get(value_type, "value")
+    return _sdo("indicator", f"{value_type}:{value}", tlp, author,
+                name=f"{campaign} {value_type} {value}", indicator_types=["malicious-activity"],
+                pattern=f"[{value_type}:{path} = '{value}']", pattern_type="stix", valid_from=T0,
+                description=f"Seen in {campaign} against Hong Kong retail banking customers.")
+
+
+def _rel(source: str, rtype: str, target: str, tlp: Tlp, author: str) -> dict[str, Any]:
+    return _sdo("relationship", f"{source}|{rtype}|{target}", tlp, author, relationship_type=rtype,
+                source_ref=source, target_ref=target)
+
+
+def campaign_bundles(authors: dict[str, str]) -> list[tuple[str, Tlp, dict[str, Any], list[dict[str, Any]]]]:
+    """(publisher, TLP, audience spec, objects) for each demo publication; audience spec uses names."""
+    bank_a, bank_b, police, hkma = (authors[BANKS[0]], authors[BANKS[1]], authors[POLICE], authors[REGULATOR])
+    name = "Operation Harbour Lantern"
+    camp = _sdo("campaign", name, Tlp.GREEN, police, name=name,
+                description="SMS phishing and fake banking apps aimed at customers of Hong Kong banks.")
+    actor = _sdo("intrusion-set", "Lantern Spider", Tlp.GREEN, police, name="Lantern Spider",
+                 aliases=["HarbourFox"])
+    malware = _sdo("malware", "PearlDrop", Tlp.GREEN, police, name="PearlDrop", is_family=True,
+                   malware_types=["trojan"], description="Android banking trojan posing as a bank app.")
+    techniques = [
+        _sdo("attack-pattern", tid, Tlp.CLEAR, police, name=tname,
+             external_references=[{"source_name": "mitre-attack", "external_id": tid}])
+        for tid, tname in (("T1566.002", "Spearphishing Link"), ("T1660", "Phishing"),
+                           ("T1417", "Input Capture"), ("T1582", "SMS Control"))
+    ]
+    out: list[tuple[str, Tlp, dict[str, Any], list[dict[str, Any]]]] = []
+    core = [camp, actor, malware, *techniques, _rel(camp["id"], "attributed-to", actor["id"], Tlp.GREEN, police),
+            _rel(camp["id"], "uses", malware["id"], Tlp.GREEN, police)]
+    core += [_rel(camp["id"], "uses", t["id"], Tlp.GREEN, police) for t in techniques]
+    out.append((POLICE, Tlp.GREEN, {"community": True}, core))
+    levels = [(Tlp.CLEAR, {"community": True}), (Tlp.GREEN, {"community": True}),
+              (Tlp.AMBER, {"groups": [GROUP]}), (Tlp.AMBER_STRICT, {"orgs": [BANKS[1], REGULATOR]}),
+              (Tlp.RED, {"orgs": [BANKS[0]]})]
+    publishers = [(BANKS[0], bank_a), (BANKS[1], bank_b), (POLICE, police)]
+    for n, (tlp, audience) in enumerate(levels):
+        org_name, author = publishers[n % len(publishers)]
+        objs: list[dict[str, Any]] = []
+        for i in range(20):
+            domain = f"hk-{['secure', 'verify', 'login', 'fps', 'otp'][i % 5]}-{n}{i}.example"
+            ip = f"198.51.100.{n * 20 + i + 1}" if n % 2 == 0 else f"203.0.113.{n * 20 + i + 1}"
+            digest = hashlib.sha256(f"pearldrop-{n}-{i}".encode()).hexdigest()
+            for ind in (_indicator("domain-name", domain, tlp, author, name),
+                        _indicator("ipv4-addr", ip, tlp, author, name),
+                        _indicator("file", digest, tlp, author, name)):
+                objs.append(ind)
+                objs.append(_rel(ind["id"], "indicates", camp["id"], tlp, author))
+        report = _sdo("report", f"report-{n}", tlp, author, name=f"{name}: {tlp.value.upper()} indicators",
+                      published=T0, report_types=["threat-report"], object_refs=[o["id"] for o in objs[:40]])
+        out.append((org_name, tlp, audience, [*objs, report]))
+    advisory = _sdo("note", "hkma-advisory", Tlp.GREEN, hkma, abstract="Circular: SMS phishing wave",
+                    content="Banks should review SMS sender registration and alert customers.",
+                    object_refs=[camp["id"]])
+    out.append((REGULATOR, Tlp.GREEN, {"community": True}, [advisory]))
+    return out
+
+
+def _ensure_members(hub: Hub) -> None:
+    with read_transaction(hub.engine) as conn:
+        have = {o.name for o in members.all_orgs(conn)}
+        have_group = members.group_by_name(conn, GROUP) is not None
+    wanted = [(REGULATOR, OrgKind.REGULATOR), (POLICE, OrgKind.LAW_ENFORCEMENT), (OPERATOR, OrgKind.OPERATOR)]
+    wanted += [(b, OrgKind.BANK) for b in BANKS]
+    for org_name, kind in wanted:
+        if org_name not in have:
+            add_org(hub, org_name, kind)
+    if not have_group:
+        add_group(hub, GROUP, [BANKS[0], BANKS[1], REGULATOR])
+
+
+def load_demo(hub: Hub) -> DemoResult:
+    """Idempotent: members are created once, objects re-published as unchanged; fresh tokens each run."""
+    _ensure_members(hub)
+    result = DemoResult()
+    principals: dict[str, Principal] = {}
+    for org_name in (REGULATOR, POLICE, *BANKS):
+        issued = create_token(hub, org_name, Role.ANALYST, name="demo analyst")
+        principals[org_name] = authenticate(hub, issued.secret)
+        result.tokens.append((org_name, "analyst", issued.secret))
+    operator = create_token(hub, OPERATOR, Role.OPERATOR, name="demo operator")
+    result.tokens.append((OPERATOR, "operator", operator.secret))
+    authors = {n: own_identity(hub, p) for n, p in principals.items()}
+    with read_transaction(hub.engine) as conn:
+        ids = {g[1]: g[0] for g in members.all_groups(conn)}
+        org_ids = {o.name: o.id for o in members.all_orgs(conn)}
+    for org_name, tlp, spec, objs in campaign_bundles(authors):
+        audience = Audience(bool(spec.get("community")), frozenset(ids[g] for g in spec.get("groups", [])),
+                            frozenset(org_ids[o] for o in spec.get("orgs", [])))
+        res = publish(hub, principals[org_name], PublishRequest(objs, audience, tlp), authors[org_name])
+        result.stored += len(res.stored)
+        result.total += len(objs)
+    return result

@@ -1,0 +1,149 @@
+"""Members: organisations, sharing groups, tokens; and turning a token into a Principal."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import uuid
+from dataclasses import dataclass
+
+from lionrock.access.model import OrgKind, Principal, Role
+from lionrock.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from lionrock.hub.context import Hub
+from lionrock.store import audit, members
+from lionrock.store.engine import read_transaction, write_transaction
+
+TOKEN_PREFIX = "lr_"
+_HOUR_US = 3_600_000_000
+_DAY_US = 24 * _HOUR_US
+IDENTITY_NAMESPACE = uuid.UUID("6f1c1a52-6a8e-4d0e-9a57-3f0d3c1a7e21")
+
+
+def hash_secret(token: str) -> str:
+    """Tokens are 256-bit random, so one SHA-256 is enough (no password stretching needed)."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def org_identity_id(name: str) -> str:
+    return f"identity--{uuid.uuid5(IDENTITY_NAMESPACE, name)}"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    id: int
+    secret: str
+
+
+def add_org(hub: Hub, name: str, kind: OrgKind, actor: Principal | None = None) -> int:
+    name = name.strip()
+    if not name:
+        raise Invalid("an organisation needs a name")
+    _require_operator(actor)
+    with write_transaction(hub.engine) as conn:
+        if members.org_by_name(conn, name):
+            raise Conflict(f"organisation {name!r} already exists")
+        now = hub.clock()
+        org_id = members.add_org(conn, name, kind.value, org_identity_id(name), now)
+        audit.append(conn, at=now, org_id=_org(actor), token_id=_tok(actor), action="org.add",
+                     subject=name, detail={"kind": kind.value})
+        return org_id
+
+
+def add_group(hub: Hub, name: str, member_names: list[str], actor: Principal | None = None) -> int:
+    name = name.strip()
+    if not name:
+        raise Invalid("a sharing group needs a name")
+    _require_operator(actor)
+    with write_transaction(hub.engine) as conn:
+        if members.group_by_name(conn, name):
+            raise Conflict(f"sharing group {name!r} already exists")
+        ids = set()
+        for member in member_names:
+            org = members.org_by_name(conn, member)
+            if org is None:
+                raise NotFound(f"no organisation named {member!r}")
+            ids.add(org.id)
+        now = hub.clock()
+        gid = members.add_group(conn, name, now)
+        members.set_group_members(conn, gid, ids)
+        audit.append(conn, at=now, org_id=_org(actor), token_id=_tok(actor), action="group.add",
+                     subject=name, detail={"members": sorted(member_names)})
+        return gid
+
+
+def create_token(hub: Hub, org_name: str, role: Role, name: str | None = None,
+                 expires_days: float | None = None, actor: Principal | None = None) -> IssuedToken:
+    """Issue a token; the secret is returned once and only its hash is stored."""
+    if expires_days is not None and expires_days <= 0:
+        raise Invalid("--expires must be a positive number of days")
+    with write_transaction(hub.engine) as conn:
+        org = members.org_by_name(conn, org_name)
+        if org is None:
+            raise NotFound(f"no organisation named {org_name!r}")
+        if actor is not None and actor.role is not Role.OPERATOR:
+            if actor.role is not Role.ORG_ADMIN or actor.org_id != org.id:
+                raise Forbidden("only an operator, or an org-admin for their own organisation, issues tokens")
+            if role is Role.OPERATOR:
+                raise Forbidden("only an operator may issue operator tokens")
+        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        now = hub.clock()
+        expires = now + int(expires_days * _DAY_US) if expires_days is not None else None
+        token_id = members.add_token(conn, org_id=org.id, role=role.value, name=name or f"{role.value} token",
+                                     secret_hash=hash_secret(secret), prefix=secret[:10], now=now,
+                                     expires=expires)
+        audit.append(conn, at=now, org_id=_org(actor) or org.id, token_id=_tok(actor), action="token.create",
+                     subject=str(token_id), detail={"org": org.name, "role": role.value})
+        return IssuedToken(token_id, secret)
+
+
+def revoke_token(hub: Hub, token_id: int, actor: Principal) -> None:
+    with write_transaction(hub.engine) as conn:
+        row = members.token_by_id(conn, token_id)
+        if row is None or (actor.role is not Role.OPERATOR and row.org_id != actor.org_id):
+            raise NotFound(f"no token {token_id}")
+        if not actor.role.manages_own_org:
+            raise Forbidden("only org-admins and operators revoke tokens")
+        now = hub.clock()
+        members.revoke_token(conn, token_id, now)
+        audit.append(conn, at=now, org_id=actor.org_id, token_id=actor.token_id, action="token.revoke",
+                     subject=str(token_id))
+
+
+def authenticate(hub: Hub, secret: str) -> Principal:
+    """The principal behind a token; unknown, expired and revoked tokens fail alike."""
+    digest = hash_secret(secret)
+    now = hub.clock()
+    with read_transaction(hub.engine) as conn:
+        row = members.token_by_hash(conn, digest)
+        org = members.org_by_id(conn, row.org_id) if row else None
+        group_ids = members.groups_of(conn, row.org_id) if row else frozenset()
+    if row is None or org is None or row.revoked is not None or (row.expires is not None and row.expires <= now):
+        with write_transaction(hub.engine) as conn:
+            audit.append(conn, at=now, org_id=None, token_id=row.id if row else None, action="login.failed",
+                         detail={"reason": "unknown" if row is None else "revoked or expired"})
+        raise Unauthorized("the token is unknown, expired or revoked")
+    if row.last_used is None or now - row.last_used > _HOUR_US:
+        with write_transaction(hub.engine) as conn:  # token use is audited at most hourly per token
+            members.touch_token(conn, row.id, now)
+            audit.append(conn, at=now, org_id=org.id, token_id=row.id, action="token.use")
+    return Principal(org.id, org.name, OrgKind(org.kind), Role(row.role), group_ids, row.id)
+
+
+def _require_operator(actor: Principal | None) -> None:
+    if actor is not None and actor.role is not Role.OPERATOR:
+        raise Forbidden("only operators manage organisations and sharing groups")
+
+
+def _org(actor: Principal | None) -> int | None:
+    return actor.org_id if actor else None
+
+
+def _tok(actor: Principal | None) -> int | None:
+    return actor.token_id if actor else None
+
+
+def own_identity(hub: Hub, who: Principal) -> str:
+    """The STIX identity id that stands for the caller's organisation."""
+    with read_transaction(hub.engine) as conn:
+        org = members.org_by_id(conn, who.org_id)
+    return org.identity_id if org else org_identity_id(who.org_name)

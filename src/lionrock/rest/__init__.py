@@ -1,0 +1,1 @@
+"""The REST edge at /api/v1."""

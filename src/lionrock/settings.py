@@ -1,0 +1,41 @@
+"""One typed settings object, read from the environment (LIONROCK_*)."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+DEFAULT_DB = "sqlite:///lionrock.db"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Hub configuration; every field has an environment variable LIONROCK_<NAME>."""
+
+    database_url: str = DEFAULT_DB
+    """SQLAlchemy URL: sqlite:///path (default, WAL) or postgresql+psycopg://user@host/db."""
+    max_content_length: int = 10 * 1024 * 1024
+    """Largest request body accepted, in bytes (TAXII max_content_length); larger gets 413."""
+    page_size: int = 1000
+    """Default and maximum number of objects per page on TAXII and REST lists."""
+    status_retention_hours: int = 72
+    """How long TAXII status resources are kept (the spec asks for at least 24 h)."""
+    title: str = "lionrock"
+    """Name shown in TAXII discovery and the API docs."""
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
+        src = os.environ if env is None else env
+        values: dict[str, object] = {}
+        for f in fields(cls):
+            raw = src.get(f"LIONROCK_{f.name.upper()}")
+            if raw is not None:
+                values[f.name] = int(raw) if f.type == "int" else raw
+        values.update(overrides)
+        return cls(**values)  # type: ignore[arg-type]
+
+    def sqlite_path(self) -> Path | None:
+        if self.database_url.startswith("sqlite:///"):
+            return Path(self.database_url.removeprefix("sqlite:///"))
+        return None

@@ -1,0 +1,1 @@
+"""STIX 2.1: identifiers, TLP markings, fast validation, pattern syntax."""

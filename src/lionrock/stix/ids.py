@@ -1,0 +1,87 @@
+"""STIX identifiers, type classes and timestamps."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+
+TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$")
+ID_RE = re.compile(
+    r"^([a-z0-9][a-z0-9-]{1,248}[a-z0-9])--"
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
+TIMESTAMP_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$")
+
+SDO_TYPES = frozenset(
+    """attack-pattern campaign course-of-action grouping identity incident indicator infrastructure
+    intrusion-set location malware malware-analysis note observed-data opinion report threat-actor
+    tool vulnerability""".split()
+)
+SRO_TYPES = frozenset({"relationship", "sighting"})
+SCO_TYPES = frozenset(
+    """artifact autonomous-system directory domain-name email-addr email-message file ipv4-addr
+    ipv6-addr mac-addr mutex network-traffic process software url user-account windows-registry-key
+    x509-certificate""".split()
+)
+META_TYPES = frozenset({"marking-definition", "extension-definition", "language-content"})
+
+
+def type_of(stix_id: str) -> str:
+    return stix_id.split("--", 1)[0]
+
+
+def is_identifier(value: object) -> bool:
+    return isinstance(value, str) and ID_RE.match(value) is not None
+
+
+def parse_timestamp(value: object) -> datetime | None:
+    """A STIX timestamp (RFC 3339, UTC, 'Z') as an aware datetime, or None if malformed."""
+    if not isinstance(value, str):
+        return None
+    m = TIMESTAMP_RE.match(value)
+    if m is None:
+        return None
+    frac = m.group(7)
+    micro = int((frac[1:] + "000000")[:6]) if frac else 0
+    try:
+        return datetime(
+            int(m.group(1)), int(m.group(2)), int(m.group(3)),
+            int(m.group(4)), int(m.group(5)), int(m.group(6)), micro, tzinfo=UTC,
+        )
+    except ValueError:
+        return None
+
+
+def format_timestamp(value: datetime) -> str:
+    """Millisecond-precision STIX timestamp, as TAXII headers and date_added use."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
+
+
+def format_timestamp_us(value: datetime) -> str:
+    """Microsecond-precision STIX timestamp, for server-assigned date_added (keeps order exact)."""
+    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def version_of(obj: dict[str, object]) -> str:
+    """The version key TAXII uses: modified, else created, else '' for unversioned objects (SCOs)."""
+    for key in ("modified", "created"):
+        value = obj.get(key)
+        if isinstance(value, str):
+            return value
+    return ""
+
+
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def us_to_timestamp(us: int) -> str:
+    """Microseconds since the epoch (how the store keeps date_added) as a STIX timestamp."""
+    return format_timestamp_us(_EPOCH + timedelta(microseconds=us))
+
+
+def timestamp_to_us(value: str) -> int | None:
+    parsed = parse_timestamp(value)
+    if parsed is None:
+        return None
+    delta = parsed - _EPOCH
+    return (delta.days * 86_400 + delta.seconds) * 1_000_000 + delta.microseconds

@@ -1,0 +1,166 @@
+"""Fast STIX 2.1 validation at the hub's boundary.
+
+The reference `stix2` library validates about 330 objects/s here; bulk feeds need tens of
+thousands, so this module checks what the hub relies on (ids, required properties, timestamps,
+reference types, pattern syntax) with plain dict lookups. `stix2-validator` stays the oracle in
+the tests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from lionrock.stix.ids import (
+    ID_RE,
+    META_TYPES,
+    SCO_TYPES,
+    SDO_TYPES,
+    SRO_TYPES,
+    TYPE_RE,
+    parse_timestamp,
+)
+from lionrock.stix.patterns import pattern_error
+
+_COMMON_SDO = ("spec_version", "id", "created", "modified")
+REQUIRED: dict[str, tuple[str, ...]] = {
+    "attack-pattern": ("name",),
+    "campaign": ("name",),
+    "course-of-action": ("name",),
+    "grouping": ("context", "object_refs"),
+    "identity": ("name",),
+    "incident": ("name",),
+    "indicator": ("pattern", "pattern_type", "valid_from"),
+    "infrastructure": ("name",),
+    "intrusion-set": ("name",),
+    "location": (),
+    "malware": ("is_family",),
+    "malware-analysis": ("product",),
+    "note": ("content", "object_refs"),
+    "observed-data": ("first_observed", "last_observed", "number_observed"),
+    "opinion": ("opinion", "object_refs"),
+    "report": ("name", "published", "object_refs"),
+    "threat-actor": ("name",),
+    "tool": ("name",),
+    "vulnerability": ("name",),
+    "relationship": ("relationship_type", "source_ref", "target_ref"),
+    "sighting": ("sighting_of_ref",),
+    "marking-definition": ("spec_version", "id", "created"),
+    "extension-definition": ("name", "schema", "version", "extension_types", "created_by_ref"),
+    "language-content": ("object_ref", "contents"),
+    "autonomous-system": ("number",),
+    "directory": ("path",),
+    "domain-name": ("value",),
+    "email-addr": ("value",),
+    "email-message": ("is_multipart",),
+    "ipv4-addr": ("value",),
+    "ipv6-addr": ("value",),
+    "mac-addr": ("value",),
+    "mutex": ("name",),
+    "network-traffic": ("protocols",),
+    "software": ("name",),
+    "url": ("value",),
+}
+TIMESTAMP_PROPS = frozenset(
+    """created modified valid_from valid_until first_seen last_seen published first_observed
+    last_observed start stop analysis_started analysis_ended submitted ctime mtime atime
+    date created_time modified_time start_time stop_time""".split()
+)
+# Reference properties whose target type the spec fixes.
+REF_TYPES: dict[str, frozenset[str]] = {
+    "created_by_ref": frozenset({"identity"}),
+    "object_marking_refs": frozenset({"marking-definition"}),
+    "marking_ref": frozenset({"marking-definition"}),
+    "where_sighted_refs": frozenset({"identity", "location"}),
+    "observed_data_refs": frozenset({"observed-data"}),
+    "sighting_of_ref": SDO_TYPES,
+}
+
+
+def _problems_in_refs(obj: Mapping[str, Any], depth: int = 0) -> Iterator[str]:
+    for key, value in obj.items():
+        if key.endswith("_ref"):
+            if not isinstance(value, str) or ID_RE.match(value) is None:
+                yield f"{key} must be a STIX identifier"
+            elif key in REF_TYPES and value.split("--", 1)[0] not in REF_TYPES[key]:
+                yield f"{key} may not point to a {value.split('--', 1)[0]}"
+        elif key.endswith("_refs"):
+            if not isinstance(value, list) or not value:
+                yield f"{key} must be a non-empty list of STIX identifiers"
+                continue
+            allowed = REF_TYPES.get(key)
+            for ref in value:
+                if not isinstance(ref, str) or ID_RE.match(ref) is None:
+                    yield f"{key} holds {ref!r}, which is not a STIX identifier"
+                    break
+                if allowed is not None and ref.split("--", 1)[0] not in allowed:
+                    yield f"{key} may not point to a {ref.split('--', 1)[0]}"
+                    break
+        elif isinstance(value, dict) and depth < 4 and key != "contents":
+            yield from _problems_in_refs(value, depth + 1)
+        elif key == "granular_markings" and isinstance(value, list):
+            for gm in value:
+                if not isinstance(gm, dict) or "selectors" not in gm:
+                    yield "granular_markings entries need selectors"
+                else:
+                    yield from _problems_in_refs(gm, depth + 1)
+
+
+def object_problems(obj: object) -> list[str]:
+    """Everything wrong with one STIX 2.1 object, as messages; empty when it is acceptable."""
+    if not isinstance(obj, dict):
+        return ["is not a JSON object"]
+    otype = obj.get("type")
+    if not isinstance(otype, str) or TYPE_RE.match(otype) is None:
+        return ["type is missing or is not a valid STIX type name"]
+    oid = obj.get("id")
+    if not isinstance(oid, str):
+        return ["id is missing"]
+    m = ID_RE.match(oid)
+    if m is None or m.group(1) != otype:
+        return [f"id {oid!r} is not '{otype}--<uuid>'"]
+    problems: list[str] = []
+    known = otype in SDO_TYPES or otype in SRO_TYPES or otype in META_TYPES or otype in SCO_TYPES
+    needs_version = otype in SDO_TYPES or otype in SRO_TYPES or otype in ("extension-definition",
+                                                                          "language-content")
+    required = (_COMMON_SDO if needs_version else ()) + REQUIRED.get(otype, ())
+    if not known and ("created" in obj or "modified" in obj):
+        required = ("spec_version", "created", "modified")
+    for prop in required:
+        if prop not in obj:
+            problems.append(f"required property {prop} is missing")
+    spec = obj.get("spec_version")
+    if spec is not None and spec != "2.1":
+        problems.append(f"spec_version must be '2.1', not {spec!r}")
+    for prop in TIMESTAMP_PROPS.intersection(obj) if known else ("created", "modified"):
+        if prop in obj and parse_timestamp(obj[prop]) is None:
+            problems.append(f"{prop} is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s]Z)")
+    created, modified = parse_timestamp(obj.get("created")), parse_timestamp(obj.get("modified"))
+    if created and modified and modified < created:
+        problems.append("modified is earlier than created")
+    problems.extend(_problems_in_refs(obj))
+    if otype == "indicator":
+        problems.extend(_indicator_problems(obj))
+    elif otype == "sighting":
+        count = obj.get("count")
+        if count is not None and (not isinstance(count, int) or not 0 <= count <= 999_999_999):
+            problems.append("count must be an integer from 0 to 999999999")
+    elif otype == "malware" and obj.get("is_family") is True and "name" not in obj:
+        problems.append("a malware family needs a name")
+    elif otype == "marking-definition" and not ("definition" in obj or "extensions" in obj):
+        problems.append("a marking-definition needs a definition or an extension")
+    return problems
+
+
+def _indicator_problems(obj: Mapping[str, Any]) -> Iterator[str]:
+    pattern = obj.get("pattern")
+    if not isinstance(pattern, str):
+        return
+    if obj.get("pattern_type") == "stix":
+        error = pattern_error(pattern)
+        if error:
+            yield f"pattern is not valid STIX patterning: {error}"
+    valid_from = parse_timestamp(obj.get("valid_from"))
+    valid_until = parse_timestamp(obj.get("valid_until"))
+    if valid_from and valid_until and valid_until <= valid_from:
+        yield "valid_until must be later than valid_from"

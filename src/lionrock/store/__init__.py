@@ -1,0 +1,1 @@
+"""Persistence: SQLAlchemy Core over SQLite (WAL) or PostgreSQL. Store functions never commit."""

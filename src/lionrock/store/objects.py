@@ -1,0 +1,242 @@
+"""STIX versions: insert, widen, read (always through a Visibility), delete."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, Select, and_, delete, exists, func, insert, not_, or_, select, update
+
+from lionrock.access.model import Audience
+from lionrock.access.policy import Visibility
+from lionrock.store.schema import audience, objects, refs
+from lionrock.store.visibility_sql import visible
+
+_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class NewVersion:
+    """One validated version ready to store, with its release."""
+
+    stix_id: str
+    stix_type: str
+    version: str
+    spec_version: str
+    body: str
+    producer_org_id: int
+    tlp: str
+    audience: Audience
+    anonymous: bool
+    channel: str | None
+    ref_ids: tuple[str, ...]
+    value: str | None
+    search_text: str
+
+
+@dataclass(frozen=True)
+class StoredVersion:
+    pk: int
+    stix_id: str
+    stix_type: str
+    version: str
+    spec_version: str
+    date_added: int
+    producer_org_id: int
+    tlp: str
+    community: bool
+    anonymous: bool
+    channel: str | None
+    body: str
+
+
+@dataclass(frozen=True)
+class Existing:
+    """What the write path needs to know about a version already held (never shown to readers)."""
+
+    pk: int
+    body: str
+    tlp: str
+    producer_org_id: int
+
+
+@dataclass(frozen=True)
+class ObjectQuery:
+    """Filters shared by REST and TAXII lists."""
+
+    ids: tuple[str, ...] = ()
+    types: tuple[str, ...] = ()
+    spec_versions: tuple[str, ...] = ()
+    versions: tuple[str, ...] = ("last",)
+    added_after: int | None = None
+    text: str | None = None
+    value: str | None = None
+    group_id: int | None = None
+    channel: str | None = None
+    after: tuple[int, int] | None = None
+    limit: int = 1000
+
+
+_COLUMNS = (
+    objects.c.pk, objects.c.stix_id, objects.c.stix_type, objects.c.version, objects.c.spec_version,
+    objects.c.date_added, objects.c.producer_org_id, objects.c.tlp, objects.c.community,
+    objects.c.anonymous, objects.c.channel, objects.c.body,
+)
+
+
+def last_date_added(conn: Connection) -> int:
+    return int(conn.execute(select(func.coalesce(func.max(objects.c.date_added), 0))).scalar_one())
+
+
+def existing_for_write(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Existing]:
+    """Versions already held for the given (id, version) keys, whoever may see them: the write path
+    needs this to refuse conflicting content; nothing here is returned to a reader."""
+    wanted = set(keys)
+    ids = sorted({k[0] for k in wanted})
+    found: dict[tuple[str, str], Existing] = {}
+    for start in range(0, len(ids), _CHUNK):
+        rows = conn.execute(
+            select(objects.c.pk, objects.c.stix_id, objects.c.version, objects.c.body, objects.c.tlp,
+                   objects.c.producer_org_id)
+            .where(objects.c.stix_id.in_(ids[start:start + _CHUNK]))
+        )
+        for pk, sid, ver, body, tlp, producer in rows:
+            if (sid, ver) in wanted:
+                found[(sid, ver)] = Existing(pk, body, tlp, producer)
+    return found
+
+
+def insert_versions(conn: Connection, versions: Sequence[NewVersion], first_date_added: int) -> list[int]:
+    """Insert new versions with strictly increasing date_added; returns their primary keys."""
+    if not versions:
+        return []
+    rows = [
+        {
+            "stix_id": v.stix_id, "stix_type": v.stix_type, "version": v.version,
+            "spec_version": v.spec_version, "date_added": first_date_added + i,
+            "producer_org_id": v.producer_org_id, "tlp": v.tlp, "community": v.audience.community,
+            "anonymous": v.anonymous, "channel": v.channel, "has_refs": bool(v.ref_ids),
+            "value": v.value, "search_text": v.search_text, "body": v.body,
+        }
+        for i, v in enumerate(versions)
+    ]
+    result = conn.execute(insert(objects).returning(objects.c.pk, sort_by_parameter_order=True), rows)
+    pks = [int(r[0]) for r in result]
+    aud_rows: list[dict[str, int | None]] = []
+    ref_rows: list[dict[str, object]] = []
+    for pk, v in zip(pks, versions, strict=True):
+        aud_rows.extend({"object_pk": pk, "org_id": o, "group_id": None} for o in v.audience.org_ids)
+        aud_rows.extend({"object_pk": pk, "org_id": None, "group_id": g} for g in v.audience.group_ids)
+        ref_rows.extend({"object_pk": pk, "ref_id": r} for r in v.ref_ids)
+    if aud_rows:
+        conn.execute(insert(audience), aud_rows)
+    if ref_rows:
+        conn.execute(insert(refs), ref_rows)
+    return pks
+
+
+def widen_audience(conn: Connection, pk: int, extra: Audience, date_added: int) -> bool:
+    """Add audience to a held version; returns True if anyone new may now see it. The version is
+    re-dated so that incremental readers who just gained it receive it."""
+    have = conn.execute(select(audience.c.org_id, audience.c.group_id).where(audience.c.object_pk == pk))
+    orgs_held, groups_held = set(), set()
+    for org_id, group_id in have:
+        (orgs_held if org_id is not None else groups_held).add(org_id if org_id is not None else group_id)
+    community = bool(conn.execute(select(objects.c.community).where(objects.c.pk == pk)).scalar_one())
+    new_orgs, new_groups = extra.org_ids - orgs_held, extra.group_ids - groups_held
+    gains_community = extra.community and not community
+    if not (new_orgs or new_groups or gains_community):
+        return False
+    rows = [{"object_pk": pk, "org_id": o, "group_id": None} for o in new_orgs]
+    rows += [{"object_pk": pk, "org_id": None, "group_id": g} for g in new_groups]
+    if rows:
+        conn.execute(insert(audience), rows)
+    values: dict[str, object] = {"date_added": date_added}
+    if gains_community:
+        values["community"] = True
+    conn.execute(update(objects).where(objects.c.pk == pk).values(**values))
+    return True
+
+
+def _to_stored(row: Sequence[object]) -> StoredVersion:
+    return StoredVersion(*row)  # type: ignore[arg-type]
+
+
+def _filtered(vis: Visibility, q: ObjectQuery) -> Select[tuple[object, ...]]:
+    stmt = select(*_COLUMNS).where(visible(vis))
+    if q.ids:
+        stmt = stmt.where(objects.c.stix_id.in_(q.ids))
+    if q.types:
+        stmt = stmt.where(objects.c.stix_type.in_(q.types))
+    if q.spec_versions:
+        stmt = stmt.where(objects.c.spec_version.in_(q.spec_versions))
+    if q.added_after is not None:
+        stmt = stmt.where(objects.c.date_added > q.added_after)
+    if q.text:
+        for word in q.text.lower().split():
+            escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            stmt = stmt.where(objects.c.search_text.like(f"%{escaped}%", escape="\\"))
+    if q.value is not None:
+        stmt = stmt.where(objects.c.value == q.value.strip().lower())
+    if q.group_id is not None:
+        stmt = stmt.where(exists(select(1).where(audience.c.object_pk == objects.c.pk,
+                                                 audience.c.group_id == q.group_id)))
+    if q.channel is not None:
+        stmt = stmt.where(objects.c.channel == q.channel)
+    return stmt.where(_version_filter(vis, q.versions))
+
+
+def _version_filter(vis: Visibility, wanted: tuple[str, ...]) -> object:
+    if "all" in wanted:
+        return and_()
+    other = objects.alias()
+    clauses = []
+    for w in wanted:
+        if w == "last":
+            clauses.append(not_(exists(select(1).where(
+                other.c.stix_id == objects.c.stix_id, other.c.version > objects.c.version,
+                visible(vis, other)))))
+        elif w == "first":
+            clauses.append(not_(exists(select(1).where(
+                other.c.stix_id == objects.c.stix_id, other.c.version < objects.c.version,
+                visible(vis, other)))))
+        else:
+            clauses.append(objects.c.version == w)
+    return or_(*clauses)
+
+
+def query_versions(conn: Connection, vis: Visibility, q: ObjectQuery) -> list[StoredVersion]:
+    """One page of visible versions in date_added order (limit + 1 rows tell the caller 'more')."""
+    stmt = _filtered(vis, q)
+    if q.after is not None:
+        d, pk = q.after
+        stmt = stmt.where(or_(objects.c.date_added > d, and_(objects.c.date_added == d, objects.c.pk > pk)))
+    stmt = stmt.order_by(objects.c.date_added, objects.c.pk).limit(q.limit + 1)
+    return [_to_stored(r) for r in conn.execute(stmt)]
+
+
+def versions_of(conn: Connection, vis: Visibility, stix_id: str) -> list[StoredVersion]:
+    """Every visible version of one object, oldest first."""
+    stmt = select(*_COLUMNS).where(objects.c.stix_id == stix_id, visible(vis)).order_by(objects.c.version)
+    return [_to_stored(r) for r in conn.execute(stmt)]
+
+
+def relationship_ids_of(conn: Connection, vis: Visibility, stix_id: str) -> list[StoredVersion]:
+    """Visible relationships and sightings that reference an object (latest versions)."""
+    q = ObjectQuery(types=("relationship", "sighting"), limit=10_000)
+    stmt = _filtered(vis, q).where(
+        exists(select(1).where(refs.c.object_pk == objects.c.pk, refs.c.ref_id == stix_id))
+    ).order_by(objects.c.date_added)
+    return [_to_stored(r) for r in conn.execute(stmt)]
+
+
+def delete_object(conn: Connection, stix_id: str, producer_org_id: int) -> int:
+    """Delete the versions of an object that an organisation produced; returns how many."""
+    pks = [r[0] for r in conn.execute(select(objects.c.pk).where(
+        objects.c.stix_id == stix_id, objects.c.producer_org_id == producer_org_id))]
+    if not pks:
+        return 0
+    conn.execute(delete(audience).where(audience.c.object_pk.in_(pks)))
+    conn.execute(delete(refs).where(refs.c.object_pk.in_(pks)))
+    conn.execute(delete(objects).where(objects.c.pk.in_(pks)))
+    return len(pks)

@@ -1,0 +1,120 @@
+"""Tables. Alembic migrations in store/migrations create exactly these."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+orgs = Table(
+    "orgs", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("kind", String(32), nullable=False),
+    Column("identity_id", String(100), nullable=False, unique=True),
+    Column("created", BigInteger, nullable=False),
+)
+
+groups = Table(
+    "sharing_groups", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("created", BigInteger, nullable=False),
+)
+
+group_members = Table(
+    "group_members", metadata,
+    Column("group_id", Integer, ForeignKey("sharing_groups.id", ondelete="CASCADE"), primary_key=True),
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
+)
+
+tokens = Table(
+    "tokens", metadata,
+    Column("id", Integer, primary_key=True),
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("secret_hash", String(64), nullable=False, unique=True),
+    Column("prefix", String(16), nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("expires", BigInteger, nullable=True),
+    Column("revoked", BigInteger, nullable=True),
+    Column("last_used", BigInteger, nullable=True),
+)
+
+objects = Table(
+    "objects", metadata,
+    Column("pk", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("stix_id", String(300), nullable=False),
+    Column("stix_type", String(250), nullable=False),
+    Column("version", String(40), nullable=False),
+    Column("spec_version", String(8), nullable=False),
+    Column("date_added", BigInteger, nullable=False),
+    Column("producer_org_id", Integer, ForeignKey("orgs.id"), nullable=False),
+    Column("tlp", String(16), nullable=False),
+    Column("community", Boolean, nullable=False),
+    Column("anonymous", Boolean, nullable=False),
+    Column("channel", String(32), nullable=True),
+    Column("has_refs", Boolean, nullable=False),
+    Column("value", String(2000), nullable=True),
+    Column("search_text", Text, nullable=False),
+    Column("body", Text, nullable=False),
+    UniqueConstraint("stix_id", "version", name="uq_objects_id_version"),
+)
+Index("ix_objects_date_added", objects.c.date_added, objects.c.pk)
+Index("ix_objects_type_date_added", objects.c.stix_type, objects.c.date_added)
+Index("ix_objects_value", objects.c.value)
+
+audience = Table(
+    "audience", metadata,
+    Column("object_pk", BigInteger().with_variant(Integer, "sqlite"),
+           ForeignKey("objects.pk", ondelete="CASCADE"), nullable=False),
+    Column("org_id", Integer, nullable=True),
+    Column("group_id", Integer, nullable=True),
+)
+Index("ix_audience_object", audience.c.object_pk)
+Index("ix_audience_group", audience.c.group_id, audience.c.object_pk)
+
+refs = Table(
+    "refs", metadata,
+    Column("object_pk", BigInteger().with_variant(Integer, "sqlite"),
+           ForeignKey("objects.pk", ondelete="CASCADE"), nullable=False),
+    Column("ref_id", String(300), nullable=False),
+)
+Index("ix_refs_object", refs.c.object_pk)
+Index("ix_refs_ref", refs.c.ref_id)
+
+audit = Table(
+    "audit", metadata,
+    Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
+    Column("at", BigInteger, nullable=False),
+    Column("org_id", Integer, nullable=True),
+    Column("token_id", Integer, nullable=True),
+    Column("action", String(64), nullable=False),
+    Column("subject", String(300), nullable=True),
+    Column("detail", Text, nullable=False),
+    Column("anonymous", Boolean, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+)
+
+taxii_status = Table(
+    "taxii_status", metadata,
+    Column("id", String(36), primary_key=True),
+    Column("org_id", Integer, nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("body", Text, nullable=False),
+)
+Index("ix_taxii_status_created", taxii_status.c.created)

@@ -1,0 +1,232 @@
+"""TAXII 2.1 server: discovery, one API root, collections, objects, manifest, versions, status."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Request
+from starlette.concurrency import run_in_threadpool
+
+from lionrock.access.model import Principal
+from lionrock.errors import BadRequest, Forbidden, Invalid, NotAcceptable, NotFound, UnsupportedMediaType
+from lionrock.hub import Hub, query, statuses
+from lionrock.hub.collections import Collection, collection_for, collections_for
+from lionrock.hub.members import own_identity
+from lionrock.hub.publish import PublishRequest, delete, publish
+from lionrock.http.body import parse_json, read_limited
+from lionrock.http.paging import decode_cursor, encode_cursor
+from lionrock.http.responses import hub_of, principal
+from lionrock.stix.ids import timestamp_to_us, us_to_timestamp, version_of
+from lionrock.store.objects import ObjectQuery
+from lionrock.taxii.media import STIX_MEDIA, TAXII_MEDIA, TaxiiJSON, accepts_taxii, is_taxii_content
+
+API_ROOT = "api"
+
+
+def negotiate(request: Request) -> None:
+    if not accepts_taxii(request.headers.get("accept")):
+        raise NotAcceptable(f"this server answers with {TAXII_MEDIA}")
+
+
+router = APIRouter(prefix="/taxii2", default_response_class=TaxiiJSON, dependencies=[Depends(negotiate)],
+                   tags=["TAXII 2.1"])
+Caller = Annotated[Principal, Depends(principal)]
+HubDep = Annotated[Hub, Depends(hub_of)]
+
+
+@router.get("/", summary="TAXII discovery")
+def discovery(who: Caller, hub: HubDep, request: Request) -> TaxiiJSON:
+    root = str(request.url_for("api_root"))
+    return TaxiiJSON({"title": hub.settings.title, "description": "lionrock threat-intelligence hub",
+                      "default": root, "api_roots": [root]})
+
+
+@router.get(f"/{API_ROOT}/", name="api_root", summary="API root information")
+def api_root(who: Caller, hub: HubDep) -> TaxiiJSON:
+    return TaxiiJSON({"title": f"{hub.settings.title} sharing", "versions": [TAXII_MEDIA],
+                      "max_content_length": hub.settings.max_content_length})
+
+
+def _collection_json(c: Collection) -> dict[str, Any]:
+    return {"id": c.id, "title": c.title, "description": c.description, "can_read": c.can_read,
+            "can_write": c.can_write, "media_types": [STIX_MEDIA]}
+
+
+@router.get(f"/{API_ROOT}/collections/", summary="Collections you may use")
+def list_collections(who: Caller, hub: HubDep) -> TaxiiJSON:
+    return TaxiiJSON({"collections": [_collection_json(c) for c in collections_for(hub, who)]})
+
+
+def _collection(hub: Hub, who: Principal, collection_id: str) -> Collection:
+    found = collection_for(hub, who, collection_id)
+    if found is None:
+        raise NotFound(f"no collection {collection_id}")
+    return found
+
+
+@router.get(f"/{API_ROOT}/collections/{{collection_id}}/", summary="One collection")
+def get_collection(collection_id: str, who: Caller, hub: HubDep) -> TaxiiJSON:
+    return TaxiiJSON(_collection_json(_collection(hub, who, collection_id)))
+
+
+def _split(value: str | None) -> tuple[str, ...]:
+    return tuple(v.strip() for v in value.split(",") if v.strip()) if value else ()
+
+
+def _query(request: Request, hub: Hub, c: Collection, ids: tuple[str, ...] = ()) -> ObjectQuery:
+    p = request.query_params
+    after = None
+    if p.get("added_after"):
+        after = timestamp_to_us(p["added_after"])
+        if after is None:
+            raise BadRequest("added_after must be a STIX timestamp")
+    limit = hub.settings.page_size
+    if p.get("limit"):
+        if not p["limit"].isdigit() or int(p["limit"]) < 1:
+            raise BadRequest("limit must be a positive integer")
+        limit = min(int(p["limit"]), limit)
+    versions = _split(p.get("match[version]")) or ("last",)
+    for v in versions:
+        if v not in ("last", "first", "all") and timestamp_to_us(v) is None:
+            raise BadRequest(f"match[version] value {v!r} is not last, first, all or a timestamp")
+    return ObjectQuery(
+        ids=ids or _split(p.get("match[id]")), types=_split(p.get("match[type]")),
+        spec_versions=_split(p.get("match[spec_version]")), versions=versions, added_after=after,
+        group_id=c.read_group_id, channel=c.channel, limit=limit,
+        after=decode_cursor(p["next"]) if p.get("next") else None)
+
+
+def _page_headers(page: query.Page) -> dict[str, str]:
+    if not page.items:
+        return {}
+    return {"X-TAXII-Date-Added-First": page.items[0].meta["date_added"],
+            "X-TAXII-Date-Added-Last": page.items[-1].meta["date_added"]}
+
+
+def _envelope(page: query.Page) -> dict[str, Any]:
+    env: dict[str, Any] = {"more": page.more}
+    if page.next_cursor:
+        env["next"] = encode_cursor(page.next_cursor)
+    if page.items:
+        env["objects"] = [item.obj for item in page.items]
+    return env
+
+
+def _readable(hub: Hub, who: Principal, collection_id: str) -> Collection:
+    c = _collection(hub, who, collection_id)
+    if not c.can_read:
+        raise Forbidden("you may not read this collection")
+    return c
+
+
+@router.get(f"/{API_ROOT}/collections/{{collection_id}}/objects/", summary="Get objects")
+def get_objects(collection_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
+    c = _readable(hub, who, collection_id)
+    page = query.list_objects(hub, who, _query(request, hub, c))
+    return TaxiiJSON(_envelope(page), headers=_page_headers(page))
+
+
+@router.get(f"/{API_ROOT}/collections/{{collection_id}}/manifest/", summary="Get the manifest")
+def get_manifest(collection_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
+    c = _readable(hub, who, collection_id)
+    page = query.list_objects(hub, who, _query(request, hub, c))
+    env: dict[str, Any] = {"more": page.more}
+    if page.next_cursor:
+        env["next"] = encode_cursor(page.next_cursor)
+    if page.items:
+        env["objects"] = [{"id": i.version.stix_id, "date_added": i.meta["date_added"],
+                           "version": i.version.version or i.meta["date_added"], "media_type": STIX_MEDIA}
+                          for i in page.items]
+    return TaxiiJSON(env, headers=_page_headers(page))
+
+
+@router.get(f"/{API_ROOT}/collections/{{collection_id}}/objects/{{object_id}}/", summary="Get an object")
+def get_object(collection_id: str, object_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
+    c = _readable(hub, who, collection_id)
+    page = query.list_objects(hub, who, _query(request, hub, c, ids=(object_id,)))
+    if not page.items and not request.query_params.get("next"):
+        raise NotFound(f"no object {object_id} in this collection that you may see")
+    return TaxiiJSON(_envelope(page), headers=_page_headers(page))
+
+
+@router.get(f"/{API_ROOT}/collections/{{collection_id}}/objects/{{object_id}}/versions/",
+            summary="Get an object's versions")
+def get_versions(collection_id: str, object_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
+    c = _readable(hub, who, collection_id)
+    q = _query(request, hub, c, ids=(object_id,))
+    page = query.list_objects(hub, who, ObjectQuery(
+        ids=(object_id,), spec_versions=q.spec_versions, versions=("all",), added_after=q.added_after,
+        group_id=c.read_group_id, channel=c.channel, limit=q.limit, after=q.after))
+    if not page.items and q.after is None:
+        raise NotFound(f"no object {object_id} in this collection that you may see")
+    env: dict[str, Any] = {"more": page.more,
+                           "versions": sorted(i.version.version or i.meta["date_added"] for i in page.items)}
+    if page.next_cursor:
+        env["next"] = encode_cursor(page.next_cursor)
+    return TaxiiJSON(env, headers=_page_headers(page))
+
+
+@router.delete(f"/{API_ROOT}/collections/{{collection_id}}/objects/{{object_id}}/", summary="Delete an object")
+def delete_object(collection_id: str, object_id: str, who: Caller, hub: HubDep) -> TaxiiJSON:
+    c = _collection(hub, who, collection_id)
+    if not c.can_write:
+        raise Forbidden("you may not write to this collection")
+    query.get_object(hub, who, object_id)  # 404 unless the caller may see it
+    if delete(hub, who, object_id) == 0:
+        raise Forbidden("only the organisation that published an object may delete it")
+    return TaxiiJSON({})
+
+
+def _status(request_id: str, now: str, objs: list[Any], ok: set[int], errors: dict[int, str]) -> dict[str, Any]:
+    successes, failures = [], []
+    for i, obj in enumerate(objs):
+        entry: dict[str, Any] = {"id": obj.get("id") if isinstance(obj, dict) else None}
+        if isinstance(obj, dict):
+            entry["version"] = version_of(obj) or now
+        if i in ok:
+            successes.append(entry)
+        else:
+            failures.append({**entry, "message": errors.get(
+                i, "not stored: the envelope was rejected because of the other failures listed")})
+    return {"id": request_id, "status": "complete", "request_timestamp": now, "total_count": len(objs),
+            "success_count": len(successes), "successes": successes, "failure_count": len(failures),
+            "failures": failures, "pending_count": 0, "pendings": []}
+
+
+@router.post(f"/{API_ROOT}/collections/{{collection_id}}/objects/", status_code=202, summary="Add objects")
+async def add_objects(collection_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
+    if not is_taxii_content(request.headers.get("content-type")):
+        raise UnsupportedMediaType(f"send {TAXII_MEDIA}")
+    raw = await read_limited(request, hub.settings.max_content_length)
+    envelope = parse_json(raw)
+    if not isinstance(envelope, dict) or not isinstance(envelope.get("objects"), list):
+        raise BadRequest("the body must be a TAXII envelope with an 'objects' list")
+    objs: list[Any] = envelope["objects"]
+
+    def work() -> dict[str, Any]:
+        c = _collection(hub, who, collection_id)
+        if not c.can_write:
+            raise Forbidden("you may not write to this collection")
+        now = us_to_timestamp(hub.clock())
+        ok: set[int] = set()
+        errors: dict[int, str] = {}
+        try:
+            publish(hub, who, PublishRequest(objs, c.write_audience, None, False, c.channel),
+                    own_identity(hub, who))
+            ok = set(range(len(objs)))
+        except Invalid as exc:
+            for p in exc.problems:
+                errors[p.index] = f"{errors[p.index]}; {p.message}" if p.index in errors else p.message
+            if not exc.problems:
+                errors = dict.fromkeys(range(len(objs)), exc.message)
+        body = _status(str(uuid.uuid4()), now, objs, ok, errors)
+        statuses.save(hub, who, body)
+        return body
+
+    return TaxiiJSON(await run_in_threadpool(work), status_code=202)
+
+
+@router.get(f"/{API_ROOT}/status/{{status_id}}/", summary="Status of an add request")
+def get_status(status_id: str, who: Caller, hub: HubDep) -> TaxiiJSON:
+    return TaxiiJSON(statuses.load(hub, who, status_id))
