@@ -151,7 +151,8 @@ def publish(hub: Hub, principal: Principal, request: PublishRequest, own_identit
         raise Invalid("the bundle holds no objects")
     versions, withheld, problems = prepare(request, principal, own_identity)
     if problems:
-        raise Invalid(f"{len({p.index for p in problems})} object(s) are not acceptable", problems)
+        raise Invalid(f"{len({p.index for p in problems})} object(s) are not acceptable "
+                      f"(first: {problems[0].message})", problems)
     result = PublishResult(withheld=withheld)
     with write_transaction(hub.engine) as conn:
         held = store.existing_for_write(conn, [(v.stix_id, v.version) for v in versions])

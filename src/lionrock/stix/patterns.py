@@ -19,7 +19,7 @@ _TOKEN_RE = re.compile(
   | (?P<str>'(?:[^'\\]|\\['\\])*')
   | (?P<float>[+-]?\d*\.\d+)
   | (?P<int>[+-]?\d+)
-  | (?P<op><=|>=|<>|!=|=|<|>)
+  | (?P<op><=|>=|<>|!=|==|=|<|>)
   | (?P<ident>[a-zA-Z_][a-zA-Z0-9_-]*)
   | (?P<punct>[\[\]():,.*])
     """,
@@ -188,7 +188,7 @@ class _Parser:
             negated = True
         kind, op = self.take()
         if kind == "op":
-            value = self.literal(_LITERALS if op in ("=", "!=", "<>") else _ORDERABLE)
+            value = self.literal(_LITERALS if op in ("=", "==", "!=", "<>") else _ORDERABLE)
         elif kind == "kw" and op == "IN":
             value = self.set_literal()
         elif kind == "kw" and op in ("LIKE", "MATCHES", "ISSUBSET", "ISSUPERSET"):
