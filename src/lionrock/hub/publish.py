@@ -93,12 +93,13 @@ def prepare(request: PublishRequest, principal: Principal, own_identity: str) ->
         list[store.NewVersion], list[str], list[Problem]]:
     """Pure: validate and turn a submission into versions to store (or problems)."""
     problems: list[Problem] = []
+    objs: Indexed = []
     for i, obj in enumerate(request.objects):
         oid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
-        problems.extend(Problem(i, oid, m) for m in object_problems(obj))
-    if problems:
-        return [], [], problems
-    objs: Indexed = list(enumerate(request.objects))
+        found = object_problems(obj)
+        problems.extend(Problem(i, oid, m) for m in found)
+        if not found:
+            objs.append((i, obj))
     withheld: list[str] = []
     if request.anonymous:
         objs, withheld = _anonymise(objs, own_identity)
@@ -163,9 +164,10 @@ def publish(hub: Hub, principal: Principal, request: PublishRequest, own_identit
             old = held.get((v.stix_id, v.version))
             if old is None:
                 fresh.append(v)
-            elif old.body != v.body:
-                conflicts.append(Problem(index_of.get(v.stix_id, -1), v.stix_id, f"version {v.version or '(unversioned)'} is already "
-                                                       "held with different content; change 'modified'"))
+            elif old.body != v.body and not is_tlp_marking(v.stix_id):  # TLP definitions: first copy stays
+                message = (f"version {v.version or '(unversioned)'} is already held with different "
+                           "content; change 'modified'")
+                conflicts.append(Problem(index_of.get(v.stix_id, -1), v.stix_id, message))
         if conflicts:
             raise Invalid("some versions conflict with versions already held", conflicts)
         next_date = max(hub.clock(), store.last_date_added(conn) + 1)
@@ -175,7 +177,8 @@ def publish(hub: Hub, principal: Principal, request: PublishRequest, own_identit
             old = held.get((v.stix_id, v.version))
             if old is not None:
                 result.unchanged.append(v.stix_id)
-                if store.widen_audience(conn, old.pk, v.audience, next_date):
+                # CLEAR is seen by everyone already: widening it would only re-date it.
+                if old.tlp != Tlp.CLEAR.value and store.widen_audience(conn, old.pk, v.audience, next_date):
                     next_date += 1
         result.stored = [v.stix_id for v in fresh]
         result.versions = [(v.stix_id, v.version) for v in fresh]
