@@ -1,0 +1,3 @@
+from lionrock.cli.main import main
+
+main()
