@@ -77,8 +77,14 @@ class World:
         return {"Authorization": f"Bearer {self.tokens[who]}"}
 
 
-ORGS = {"bank-a": OrgKind.BANK, "bank-b": OrgKind.BANK, "bank-c": OrgKind.BANK,
-        "hkma": OrgKind.REGULATOR, "police": OrgKind.LAW_ENFORCEMENT, "ops": OrgKind.OPERATOR}
+ORGS = {
+    "bank-a": OrgKind.BANK,
+    "bank-b": OrgKind.BANK,
+    "bank-c": OrgKind.BANK,
+    "hkma": OrgKind.REGULATOR,
+    "police": OrgKind.LAW_ENFORCEMENT,
+    "ops": OrgKind.OPERATOR,
+}
 
 
 def build_world(hub: Hub) -> World:
@@ -118,8 +124,7 @@ def free_port() -> int:
 def live_url(settings: Settings, hub: Hub) -> Iterator[str]:
     """The app served over real HTTP by uvicorn in a thread, for reference clients."""
     port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, hub), host="127.0.0.1", port=port,
-                                           log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(create_app(settings, hub), host="127.0.0.1", port=port, log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     deadline = time.time() + 10

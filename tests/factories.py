@@ -16,9 +16,16 @@ def new_id(kind: str) -> str:
 
 def indicator(value: str = "198.51.100.7", tlp: Tlp | None = None, **extra: Any) -> dict[str, Any]:
     obj: dict[str, Any] = {
-        "type": "indicator", "spec_version": "2.1", "id": new_id("indicator"), "created": T0, "modified": T0,
-        "name": f"bad {value}", "indicator_types": ["malicious-activity"],
-        "pattern": f"[ipv4-addr:value = '{value}']", "pattern_type": "stix", "valid_from": T0,
+        "type": "indicator",
+        "spec_version": "2.1",
+        "id": new_id("indicator"),
+        "created": T0,
+        "modified": T0,
+        "name": f"bad {value}",
+        "indicator_types": ["malicious-activity"],
+        "pattern": f"[ipv4-addr:value = '{value}']",
+        "pattern_type": "stix",
+        "valid_from": T0,
     }
     if tlp is not None:
         obj["object_marking_refs"] = [TLP2_MARKINGS[tlp]]
@@ -27,25 +34,46 @@ def indicator(value: str = "198.51.100.7", tlp: Tlp | None = None, **extra: Any)
 
 
 def malware(name: str = "PearlDrop", tlp: Tlp | None = None) -> dict[str, Any]:
-    obj: dict[str, Any] = {"type": "malware", "spec_version": "2.1", "id": new_id("malware"), "created": T0,
-                           "modified": T0, "name": name, "is_family": True}
+    obj: dict[str, Any] = {
+        "type": "malware",
+        "spec_version": "2.1",
+        "id": new_id("malware"),
+        "created": T0,
+        "modified": T0,
+        "name": name,
+        "is_family": True,
+    }
     if tlp is not None:
         obj["object_marking_refs"] = [TLP2_MARKINGS[tlp]]
     return obj
 
 
 def relationship(source: str, target: str, tlp: Tlp | None = None, rtype: str = "indicates") -> dict[str, Any]:
-    obj: dict[str, Any] = {"type": "relationship", "spec_version": "2.1", "id": new_id("relationship"),
-                           "created": T0, "modified": T0, "relationship_type": rtype,
-                           "source_ref": source, "target_ref": target}
+    obj: dict[str, Any] = {
+        "type": "relationship",
+        "spec_version": "2.1",
+        "id": new_id("relationship"),
+        "created": T0,
+        "modified": T0,
+        "relationship_type": rtype,
+        "source_ref": source,
+        "target_ref": target,
+    }
     if tlp is not None:
         obj["object_marking_refs"] = [TLP2_MARKINGS[tlp]]
     return obj
 
 
 def sighting(of: str, tlp: Tlp | None = None) -> dict[str, Any]:
-    obj: dict[str, Any] = {"type": "sighting", "spec_version": "2.1", "id": new_id("sighting"), "created": T0,
-                           "modified": T0, "sighting_of_ref": of, "count": 3}
+    obj: dict[str, Any] = {
+        "type": "sighting",
+        "spec_version": "2.1",
+        "id": new_id("sighting"),
+        "created": T0,
+        "modified": T0,
+        "sighting_of_ref": of,
+        "count": 3,
+    }
     if tlp is not None:
         obj["object_marking_refs"] = [TLP2_MARKINGS[tlp]]
     return obj

@@ -49,10 +49,15 @@ audiences = st.one_of(
     st.lists(st.sampled_from(ORG_NAMES), min_size=1, max_size=3, unique=True).map(lambda o: {"orgs": o}),
 )
 PUBLISHERS = [n for n in ORG_NAMES if n != "ops"]
-pubs = st.builds(Pub, st.sampled_from(PUBLISHERS), st.sampled_from(list(Tlp)), audiences,
-                 st.booleans(), st.lists(st.sampled_from(["indicator", "malware", "relationship", "sighting"]),
-                                         min_size=1, max_size=3).map(tuple),
-                 st.lists(st.integers(0, 1000), min_size=6, max_size=6).map(tuple))
+pubs = st.builds(
+    Pub,
+    st.sampled_from(PUBLISHERS),
+    st.sampled_from(list(Tlp)),
+    audiences,
+    st.booleans(),
+    st.lists(st.sampled_from(["indicator", "malware", "relationship", "sighting"]), min_size=1, max_size=3).map(tuple),
+    st.lists(st.integers(0, 1000), min_size=6, max_size=6).map(tuple),
+)
 
 
 @contextmanager
@@ -87,8 +92,11 @@ def _objects(pub: Pub, held: list[str]) -> list[dict[str, Any]]:
 
 
 def _audience(world: World, spec: dict[str, Any]) -> Audience:
-    return Audience(bool(spec.get("community")), frozenset(world.group_ids[g] for g in spec.get("groups", [])),
-                    frozenset(world.org_ids[o] for o in spec.get("orgs", [])))
+    return Audience(
+        bool(spec.get("community")),
+        frozenset(world.group_ids[g] for g in spec.get("groups", [])),
+        frozenset(world.org_ids[o] for o in spec.get("orgs", [])),
+    )
 
 
 def _expected(world: World, model: dict[str, tuple[Release, dict[str, Any]]], org: str) -> set[str]:
@@ -103,8 +111,9 @@ def _expected(world: World, model: dict[str, tuple[Release, dict[str, Any]]], or
     return shown
 
 
-def _check_anonymity(item: dict[str, Any], org: str, model: dict[str, tuple[Release, dict[str, Any]]],
-                     world: World) -> None:
+def _check_anonymity(
+    item: dict[str, Any], org: str, model: dict[str, tuple[Release, dict[str, Any]]], world: World
+) -> None:
     release = model[item["object"]["id"]][0]
     producer = next(n for n, i in world.org_ids.items() if i == release.producer_org_id)
     if release.anonymous and producer != org:
@@ -124,9 +133,16 @@ def test_every_read_path_obeys_the_policy(scenario: list[Pub]) -> None:
             objs = _objects(pub, list(model))
             if not objs:
                 continue
-            response = client.post("/api/v1/bundles", headers=world.auth(pub.org), json={
-                "bundle": {"type": "bundle", "id": "bundle--3d8f2a1e-5b8c-4c2a-9f1e-0a1b2c3d4e5f", "objects": objs},
-                "tlp": pub.tlp.value, "audience": pub.audience, "anonymous": pub.anonymous})
+            response = client.post(
+                "/api/v1/bundles",
+                headers=world.auth(pub.org),
+                json={
+                    "bundle": {"type": "bundle", "id": "bundle--3d8f2a1e-5b8c-4c2a-9f1e-0a1b2c3d4e5f", "objects": objs},
+                    "tlp": pub.tlp.value,
+                    "audience": pub.audience,
+                    "anonymous": pub.anonymous,
+                },
+            )
             if pub.tlp is Tlp.RED and "orgs" not in pub.audience:
                 assert response.status_code == 422, response.text
                 continue
@@ -141,8 +157,9 @@ def test_every_read_path_obeys_the_policy(scenario: list[Pub]) -> None:
             assert {i["object"]["id"] for i in rest["items"]} == expected, org
             for item in rest["items"]:
                 _check_anonymity(item, org, model, world)
-            taxii = client.get(f"{TAXII}/{COMMUNITY_ID}/objects/", headers={**auth, **TAXII_HEADERS},
-                               params={"match[version]": "all"}).json()
+            taxii = client.get(
+                f"{TAXII}/{COMMUNITY_ID}/objects/", headers={**auth, **TAXII_HEADERS}, params={"match[version]": "all"}
+            ).json()
             assert {o["id"] for o in taxii.get("objects", [])} == expected, org
             manifest = client.get(f"{TAXII}/{COMMUNITY_ID}/manifest/", headers={**auth, **TAXII_HEADERS}).json()
             assert {o["id"] for o in manifest.get("objects", [])} == expected, org
@@ -157,8 +174,9 @@ def test_every_read_path_obeys_the_policy(scenario: list[Pub]) -> None:
             for oid in model:
                 single = client.get(f"/api/v1/objects/{oid}", headers=auth)
                 assert single.status_code == (200 if oid in expected else 404), (org, oid)
-                via_taxii = client.get(f"{TAXII}/{COMMUNITY_ID}/objects/{oid}/versions/",
-                                       headers={**auth, **TAXII_HEADERS})
+                via_taxii = client.get(
+                    f"{TAXII}/{COMMUNITY_ID}/objects/{oid}/versions/", headers={**auth, **TAXII_HEADERS}
+                )
                 assert via_taxii.status_code == single.status_code, (org, oid)
                 if single.status_code == 200:
                     _check_anonymity(single.json(), org, model, world)

@@ -9,24 +9,38 @@ from starlette.responses import Response
 
 from lionrock import __version__
 from lionrock.errors import Invalid, LionrockError
-from lionrock.hub import Hub
 from lionrock.http.responses import JSON
+from lionrock.hub import Hub
 from lionrock.rest.api import router as rest_router
 from lionrock.settings import Settings
 from lionrock.taxii.api import router as taxii_router
 from lionrock.taxii.media import taxii_error
 
-_TITLES = {400: "Bad Request", 401: "Unauthorized", 403: "Forbidden", 404: "Not Found",
-           405: "Method Not Allowed", 406: "Not Acceptable", 409: "Conflict", 413: "Payload Too Large",
-           415: "Unsupported Media Type", 422: "Unprocessable Entity"}
+_TITLES = {
+    400: "Bad Request",
+    401: "Unauthorized",
+    403: "Forbidden",
+    404: "Not Found",
+    405: "Method Not Allowed",
+    406: "Not Acceptable",
+    409: "Conflict",
+    413: "Payload Too Large",
+    415: "Unsupported Media Type",
+    422: "Unprocessable Entity",
+}
 
 
 def _is_taxii(request: Request) -> bool:
     return request.url.path.startswith("/taxii2")
 
 
-def _error(request: Request, status: int, message: str, problems: list[dict[str, object]] | None = None,
-           headers: dict[str, str] | None = None) -> Response:
+def _error(
+    request: Request,
+    status: int,
+    message: str,
+    problems: list[dict[str, object]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> Response:
     if _is_taxii(request):
         response: Response = taxii_error(status, _TITLES.get(status, "Error"), message)
     else:
@@ -43,9 +57,13 @@ def _error(request: Request, status: int, message: str, problems: list[dict[str,
 
 def create_app(settings: Settings | None = None, hub: Hub | None = None) -> FastAPI:
     settings = settings or Settings.from_env()
-    app = FastAPI(title=f"{settings.title} hub", version=__version__,
-                  description="STIX 2.1 sharing for Hong Kong's financial sector, under one access policy.",
-                  docs_url="/docs", openapi_url="/openapi.json")
+    app = FastAPI(
+        title=f"{settings.title} hub",
+        version=__version__,
+        description="STIX 2.1 sharing for Hong Kong's financial sector, under one access policy.",
+        docs_url="/docs",
+        openapi_url="/openapi.json",
+    )
     app.state.hub = hub or Hub.open(settings)
 
     async def lionrock_error(request: Request, exc: Exception) -> Response:
@@ -70,7 +88,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     @app.get("/", include_in_schema=False)
     def root() -> JSON:
-        return JSON({"name": "lionrock", "version": __version__, "api": "/api/v1", "taxii": "/taxii2/",
-                     "docs": "/docs"})
+        return JSON(
+            {"name": "lionrock", "version": __version__, "api": "/api/v1", "taxii": "/taxii2/", "docs": "/docs"}
+        )
 
     return app

@@ -20,13 +20,16 @@ def test_clear_is_public() -> None:
     assert can_see(READER, Release(1, Tlp.CLEAR, Audience(org_ids=frozenset({9}))))
 
 
-@pytest.mark.parametrize(("audience", "seen"), [
-    (Audience(community=True), True),
-    (Audience(group_ids=frozenset({3})), True),
-    (Audience(group_ids=frozenset({4})), False),
-    (Audience(org_ids=frozenset({7})), True),
-    (Audience(org_ids=frozenset({8})), False),
-])
+@pytest.mark.parametrize(
+    ("audience", "seen"),
+    [
+        (Audience(community=True), True),
+        (Audience(group_ids=frozenset({3})), True),
+        (Audience(group_ids=frozenset({4})), False),
+        (Audience(org_ids=frozenset({7})), True),
+        (Audience(org_ids=frozenset({8})), False),
+    ],
+)
 def test_audience(audience: Audience, seen: bool) -> None:
     assert can_see(READER, Release(1, Tlp.AMBER, audience)) is seen
 

@@ -24,11 +24,18 @@ def _count(world: World) -> int:
         return int(conn.execute(select(func.count()).select_from(objects)).scalar_one())
 
 
-def _publish(world: World, who: str, objs: list[dict[str, object]], tlp: Tlp | None = Tlp.GREEN,
-             audience: Audience = COMMUNITY, anonymous: bool = False) -> list[str]:
+def _publish(
+    world: World,
+    who: str,
+    objs: list[dict[str, object]],
+    tlp: Tlp | None = Tlp.GREEN,
+    audience: Audience = COMMUNITY,
+    anonymous: bool = False,
+) -> list[str]:
     p = world.principals[who]
-    return publish(world.hub, p, PublishRequest(objs, audience, tlp, anonymous),
-                   members.own_identity(world.hub, p)).stored
+    return publish(
+        world.hub, p, PublishRequest(objs, audience, tlp, anonymous), members.own_identity(world.hub, p)
+    ).stored
 
 
 def test_bundle_is_all_or_nothing(world: World) -> None:
@@ -74,11 +81,19 @@ def test_readers_may_not_publish(world: World) -> None:
 
 def test_anonymous_submission_hides_the_producer_but_not_from_itself(world: World) -> None:
     own = members.own_identity(world.hub, world.principals["bank-a"])
-    ident = {"type": "identity", "spec_version": "2.1", "id": own, "created": "2026-01-01T00:00:00Z",
-             "modified": "2026-01-01T00:00:00Z", "name": "bank-a", "identity_class": "organization"}
+    ident = {
+        "type": "identity",
+        "spec_version": "2.1",
+        "id": own,
+        "created": "2026-01-01T00:00:00Z",
+        "modified": "2026-01-01T00:00:00Z",
+        "name": "bank-a",
+        "identity_class": "organization",
+    }
     ind = indicator(created_by_ref=own)
-    result = publish(world.hub, world.principals["bank-a"], PublishRequest([ident, ind], COMMUNITY, Tlp.GREEN, True),
-                     own)
+    result = publish(
+        world.hub, world.principals["bank-a"], PublishRequest([ident, ind], COMMUNITY, Tlp.GREEN, True), own
+    )
     assert result.withheld == [own]
     seen_by_b = query.get_object(world.hub, world.principals["bank-b"], ind["id"])[0]
     assert seen_by_b.obj["created_by_ref"] == ANONYMOUS_IDENTITY
@@ -107,6 +122,7 @@ def test_relationships_follow_the_objects_they_reference(world: World) -> None:
     _publish(world, "bank-a", [secret], audience=Audience(group_ids=frozenset({world.group_ids["circle"]})))
     rel = relationship(secret["id"], public["id"], tlp=Tlp.GREEN)
     _publish(world, "bank-a", [public, rel])
-    assert [s.version.stix_id for s in query.relationships(world.hub, world.principals["bank-b"], public["id"])] \
-        == [rel["id"]]
+    assert [s.version.stix_id for s in query.relationships(world.hub, world.principals["bank-b"], public["id"])] == [
+        rel["id"]
+    ]
     assert query.relationships(world.hub, world.principals["bank-c"], public["id"]) == []

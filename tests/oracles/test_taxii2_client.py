@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import httpx
-
 from stix2validator import ValidationOptions, validate_instance
 from taxii2client.v21 import ApiRoot, Collection, Server, as_pages
 
@@ -41,8 +40,7 @@ def test_add_wait_and_read_every_object_exactly_once(live_url: str, world: World
             seen.append(obj["id"])
             assert validate_instance(obj, OPTIONS).is_valid, obj["id"]
     assert sorted(seen) == sorted(o["id"] for o in objs)
-    manifest_ids = [m["id"] for page in as_pages(reader.get_manifest, per_request=100)
-                    for m in page.get("objects", [])]
+    manifest_ids = [m["id"] for page in as_pages(reader.get_manifest, per_request=100) for m in page.get("objects", [])]
     assert sorted(manifest_ids) == sorted(seen)
 
 
@@ -81,9 +79,15 @@ def test_official_examples_round_trip_unchanged(live_url: str, world: World) -> 
         objects = data["objects"] if data.get("type") == "bundle" else [data]
         red = any(tlp_of_markings(o.get("object_marking_refs", [])) is Tlp.RED for o in objects)
         audience = {"orgs": ["bank-b"]} if red else {"community": True}
-        response = httpx.post(f"{live_url}/api/v1/bundles", headers=world.auth("bank-a"), json={
-            "bundle": {"type": "bundle", "id": "bundle--6a1e0b1c-8d7a-4a7f-9b41-1d0c7b0d8e11", "objects": objects},
-            "tlp": "green", "audience": audience})
+        response = httpx.post(
+            f"{live_url}/api/v1/bundles",
+            headers=world.auth("bank-a"),
+            json={
+                "bundle": {"type": "bundle", "id": "bundle--6a1e0b1c-8d7a-4a7f-9b41-1d0c7b0d8e11", "objects": objects},
+                "tlp": "green",
+                "audience": audience,
+            },
+        )
         assert response.status_code == 201, (path.name, response.text)
         for original in objects:
             got = reader.get_object(original["id"], version="all")["objects"]

@@ -15,8 +15,11 @@ URL = "/api/v1/bundles"
 
 def test_publish_and_read_back(client: TestClient, world: World) -> None:
     ind = indicator("203.0.113.9")
-    r = client.post(URL, headers=world.auth("bank-a"), json={"bundle": bundle(ind), "tlp": "amber",
-                                                             "audience": {"groups": ["circle"]}})
+    r = client.post(
+        URL,
+        headers=world.auth("bank-a"),
+        json={"bundle": bundle(ind), "tlp": "amber", "audience": {"groups": ["circle"]}},
+    )
     assert r.status_code == 201 and r.json()["stored"] == [ind["id"]]
     got = client.get(f"/api/v1/objects/{ind['id']}", headers=world.auth("bank-b")).json()
     assert got["object"] == ind
@@ -32,8 +35,11 @@ def test_publish_and_read_back(client: TestClient, world: World) -> None:
 def test_versions_all_and_latest(client: TestClient, world: World) -> None:
     v1 = indicator()
     v2 = newer(v1, "2026-03-01T00:00:00.000Z")
-    client.post(URL, headers=world.auth("bank-a"), json={"bundle": bundle(v1, v2), "tlp": "green",
-                                                         "audience": {"community": True}})
+    client.post(
+        URL,
+        headers=world.auth("bank-a"),
+        json={"bundle": bundle(v1, v2), "tlp": "green", "audience": {"community": True}},
+    )
     latest = client.get(f"/api/v1/objects/{v1['id']}", headers=world.auth("bank-c")).json()
     assert latest["object"]["modified"] == v2["modified"]
     every = client.get(f"/api/v1/objects/{v1['id']}", params={"versions": "all"}, headers=world.auth("bank-c"))
@@ -42,8 +48,11 @@ def test_versions_all_and_latest(client: TestClient, world: World) -> None:
 
 def test_cursor_paging_reads_everything_once(client: TestClient, world: World) -> None:
     objs = [indicator(f"198.51.100.{i}") for i in range(25)]
-    client.post(URL, headers=world.auth("bank-a"), json={"bundle": bundle(*objs), "tlp": "green",
-                                                         "audience": {"community": True}})
+    client.post(
+        URL,
+        headers=world.auth("bank-a"),
+        json={"bundle": bundle(*objs), "tlp": "green", "audience": {"community": True}},
+    )
     seen: list[str] = []
     cursor = None
     while True:
@@ -64,20 +73,33 @@ def test_error_statuses(client: TestClient, world: World) -> None:
     assert client.get("/api/v1/objects", headers={"Authorization": "Bearer lr_nope"}).status_code == 401
     bad = client.post(URL, headers={**auth, "Content-Type": "application/json"}, content=b"{not json")
     assert bad.status_code == 400 and "not valid JSON" in bad.json()["error"]["message"]
-    invalid = client.post(URL, headers=auth, json={"bundle": bundle(indicator(), {"type": "indicator", "id": "x"}),
-                                                   "tlp": "green", "audience": {"community": True}})
+    invalid = client.post(
+        URL,
+        headers=auth,
+        json={
+            "bundle": bundle(indicator(), {"type": "indicator", "id": "x"}),
+            "tlp": "green",
+            "audience": {"community": True},
+        },
+    )
     assert invalid.status_code == 422
     assert [p["index"] for p in invalid.json()["error"]["problems"]] == [1]
     huge = client.post(URL, headers=auth, content=b"x" * (3 * 1024 * 1024))
     assert huge.status_code == 413
-    red = client.post(URL, headers=auth, json={"bundle": bundle(indicator()), "tlp": "red",
-                                               "audience": {"community": True}})
+    red = client.post(
+        URL, headers=auth, json={"bundle": bundle(indicator()), "tlp": "red", "audience": {"community": True}}
+    )
     assert red.status_code == 422 and "RED" in red.text
     reader = {"Authorization": f"Bearer {world.tokens['bank-a:reader']}"}
-    assert client.post(URL, headers=reader, json={"bundle": bundle(indicator()), "tlp": "green",
-                                                  "audience": {"community": True}}).status_code == 403
-    unknown = client.post(URL, headers=auth, json={"bundle": bundle(indicator()), "tlp": "green",
-                                                    "audience": {"groups": ["nope"]}})
+    assert (
+        client.post(
+            URL, headers=reader, json={"bundle": bundle(indicator()), "tlp": "green", "audience": {"community": True}}
+        ).status_code
+        == 403
+    )
+    unknown = client.post(
+        URL, headers=auth, json={"bundle": bundle(indicator()), "tlp": "green", "audience": {"groups": ["nope"]}}
+    )
     assert unknown.status_code == 422
     assert client.get("/api/v1/objects", params={"cursor": "!!"}, headers=auth).status_code == 400
 
@@ -105,10 +127,14 @@ def test_token_lifecycle_and_admin_rights(client: TestClient, world: World) -> N
 def test_operators_manage_members_but_cannot_read_content(client: TestClient, world: World) -> None:
     ops = world.auth("ops")
     assert client.post("/api/v1/orgs", headers=ops, json={"name": "bank-d", "kind": "bank"}).status_code == 201
-    assert client.post("/api/v1/orgs", headers=world.auth("bank-a"),
-                       json={"name": "bank-e", "kind": "bank"}).status_code == 403
-    assert client.post("/api/v1/groups", headers=ops,
-                       json={"name": "cd", "members": ["bank-c", "bank-d"]}).status_code == 201
+    assert (
+        client.post("/api/v1/orgs", headers=world.auth("bank-a"), json={"name": "bank-e", "kind": "bank"}).status_code
+        == 403
+    )
+    assert (
+        client.post("/api/v1/groups", headers=ops, json={"name": "cd", "members": ["bank-c", "bank-d"]}).status_code
+        == 201
+    )
     secret = indicator(tlp=Tlp.AMBER)
     client.post(URL, headers=world.auth("bank-a"), json={"bundle": bundle(secret), "audience": {"orgs": ["bank-b"]}})
     assert client.get(f"/api/v1/objects/{secret['id']}", headers=ops).status_code == 404
@@ -116,8 +142,11 @@ def test_operators_manage_members_but_cannot_read_content(client: TestClient, wo
 
 
 def test_audit_view_shows_own_organisation_only(client: TestClient, world: World) -> None:
-    client.post(URL, headers=world.auth("bank-a"), json={"bundle": bundle(indicator()), "tlp": "green",
-                                                         "audience": {"community": True}, "anonymous": True})
+    client.post(
+        URL,
+        headers=world.auth("bank-a"),
+        json={"bundle": bundle(indicator()), "tlp": "green", "audience": {"community": True}, "anonymous": True},
+    )
     admin = client.post("/api/v1/tokens", headers=world.auth("ops"), json={"org": "bank-b", "role": "org-admin"})
     b_admin = {"Authorization": f"Bearer {admin.json()['token']}"}
     actions = [e["action"] for e in client.get("/api/v1/audit", headers=b_admin).json()["items"]]

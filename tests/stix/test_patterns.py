@@ -80,11 +80,36 @@ def test_invalid_patterns_agree_with_reference(pattern: str) -> None:
 def test_comparisons_are_kept_for_consumers() -> None:
     found = parse_pattern("[file:hashes.'SHA-256' = 'ab' OR domain-name:value = 'evil.example']")
     assert [(c.object_type, c.path, c.value) for c in found] == [
-        ("file", "hashes.SHA-256", "ab"), ("domain-name", "value", "evil.example")]
+        ("file", "hashes.SHA-256", "ab"),
+        ("domain-name", "value", "evil.example"),
+    ]
 
 
-_atoms = st.sampled_from(["[", "]", "(", ")", "ipv4-addr", ":", "value", "=", "'1.2.3.4'", "AND", "OR",
-                          "FOLLOWEDBY", "WITHIN", "5", "SECONDS", "x", "LIKE", "NOT", "IN", ",", "."])
+_atoms = st.sampled_from(
+    [
+        "[",
+        "]",
+        "(",
+        ")",
+        "ipv4-addr",
+        ":",
+        "value",
+        "=",
+        "'1.2.3.4'",
+        "AND",
+        "OR",
+        "FOLLOWEDBY",
+        "WITHIN",
+        "5",
+        "SECONDS",
+        "x",
+        "LIKE",
+        "NOT",
+        "IN",
+        ",",
+        ".",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)

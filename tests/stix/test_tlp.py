@@ -18,8 +18,15 @@ def test_tlp1_white_is_clear_and_strictest_wins() -> None:
     assert tlp_of_markings(["marking-definition--00000000-0000-4000-8000-000000000000"]) is None
 
 
-@pytest.mark.parametrize(("text", "level"), [("TLP:WHITE", Tlp.CLEAR), ("amber+strict", Tlp.AMBER_STRICT),
-                                             ("AMBER_STRICT", Tlp.AMBER_STRICT), ("Red", Tlp.RED)])
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("TLP:WHITE", Tlp.CLEAR),
+        ("amber+strict", Tlp.AMBER_STRICT),
+        ("AMBER_STRICT", Tlp.AMBER_STRICT),
+        ("Red", Tlp.RED),
+    ],
+)
 def test_parse(text: str, level: Tlp) -> None:
     assert Tlp.parse(text) is level
 

@@ -16,17 +16,20 @@ def test_good_indicator_has_no_problems() -> None:
     assert object_problems(indicator()) == []
 
 
-@pytest.mark.parametrize(("change", "expected"), [
-    ({"id": "indicator--not-a-uuid"}, "is not 'indicator--<uuid>'"),
-    ({"id": "malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}, "is not 'indicator--<uuid>'"),
-    ({"created": "2026-01-01 00:00:00"}, "created is not a STIX timestamp"),
-    ({"modified": "2025-01-01T00:00:00Z"}, "modified is earlier than created"),
-    ({"pattern": "[ipv4-addr:value = '1.2.3.4'"}, "pattern is not valid STIX patterning"),
-    ({"created_by_ref": "malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}, "created_by_ref may not point"),
-    ({"object_marking_refs": ["not-an-id"]}, "object_marking_refs holds"),
-    ({"spec_version": "2.0"}, "spec_version must be '2.1'"),
-    ({"valid_until": "2025-01-01T00:00:00Z"}, "valid_until must be later than valid_from"),
-])
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"id": "indicator--not-a-uuid"}, "is not 'indicator--<uuid>'"),
+        ({"id": "malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}, "is not 'indicator--<uuid>'"),
+        ({"created": "2026-01-01 00:00:00"}, "created is not a STIX timestamp"),
+        ({"modified": "2025-01-01T00:00:00Z"}, "modified is earlier than created"),
+        ({"pattern": "[ipv4-addr:value = '1.2.3.4'"}, "pattern is not valid STIX patterning"),
+        ({"created_by_ref": "malware--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f"}, "created_by_ref may not point"),
+        ({"object_marking_refs": ["not-an-id"]}, "object_marking_refs holds"),
+        ({"spec_version": "2.0"}, "spec_version must be '2.1'"),
+        ({"valid_until": "2025-01-01T00:00:00Z"}, "valid_until must be later than valid_from"),
+    ],
+)
 def test_bad_indicators_are_named(change: dict[str, object], expected: str) -> None:
     problems = object_problems({**indicator(), **change})
     assert any(expected in p for p in problems), problems
@@ -53,8 +56,12 @@ def test_relationship_and_sighting_refs() -> None:
 
 
 def test_scos_need_no_timestamps() -> None:
-    sco = {"type": "ipv4-addr", "spec_version": "2.1", "id": "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd",
-           "value": "198.51.100.3"}
+    sco = {
+        "type": "ipv4-addr",
+        "spec_version": "2.1",
+        "id": "ipv4-addr--ff26c055-6336-5bc5-b98d-13d6226742dd",
+        "value": "198.51.100.3",
+    }
     assert object_problems(sco) == []
     assert object_problems({**sco, "value": None} | {}) == [] or True
     del sco["value"]
@@ -62,8 +69,14 @@ def test_scos_need_no_timestamps() -> None:
 
 
 def test_custom_types_are_accepted_with_a_valid_id() -> None:
-    obj = {"type": "x-hk-mule-account", "id": "x-hk-mule-account--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
-           "spec_version": "2.1", "created": T0, "modified": T0, "account": "012-345678-901"}
+    obj = {
+        "type": "x-hk-mule-account",
+        "id": "x-hk-mule-account--8e2e2d2b-17d4-4cbf-938f-98ee46b3cd3f",
+        "spec_version": "2.1",
+        "created": T0,
+        "modified": T0,
+        "account": "012-345678-901",
+    }
     assert object_problems(obj) == []
 
 

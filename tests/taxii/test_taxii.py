@@ -44,15 +44,23 @@ def test_protocol_errors(client: TestClient, world: World) -> None:
     assert "WWW-Authenticate" in client.get("/taxii2/").headers
     err = client.get("/taxii2/", headers=h(world, "bank-a", Accept="application/xml"))
     assert err.status_code == 406 and err.json()["http_status"] == "406"
-    assert client.get("/taxii2/", headers=h(world, "bank-a", Accept="application/taxii+json;version=2.0")
-                      ).status_code == 406
+    assert (
+        client.get("/taxii2/", headers=h(world, "bank-a", Accept="application/taxii+json;version=2.0")).status_code
+        == 406
+    )
     wrong_type = client.post(OBJECTS, headers=h(world, "bank-a", **{"Content-Type": "text/plain"}), content=b"{}")
     assert wrong_type.status_code == 415
     big = client.post(OBJECTS, headers=h(world, "bank-a", **{"Content-Type": MEDIA}), content=b" " * (3 << 20))
     assert big.status_code == 413
     assert client.get(f"{ROOT}/collections/nope/objects/", headers=h(world, "bank-a")).status_code == 404
-    assert client.post(f"{ROOT}/collections/{ADVISORIES_ID}/objects/", headers=h(world, "bank-a", **{
-        "Content-Type": MEDIA}), json={"objects": [indicator(tlp=Tlp.GREEN)]}).status_code == 403
+    assert (
+        client.post(
+            f"{ROOT}/collections/{ADVISORIES_ID}/objects/",
+            headers=h(world, "bank-a", **{"Content-Type": MEDIA}),
+            json={"objects": [indicator(tlp=Tlp.GREEN)]},
+        ).status_code
+        == 403
+    )
     assert client.get(f"{ROOT}/status/nope/", headers=h(world, "bank-a")).status_code == 404
     bad_json = client.post(OBJECTS, headers=h(world, "bank-a", **{"Content-Type": MEDIA}), content=b"[")
     assert bad_json.status_code == 400
@@ -82,15 +90,17 @@ def test_filters_paging_and_headers(client: TestClient, world: World) -> None:
     assert first.headers["X-TAXII-Date-Added-First"] <= first.headers["X-TAXII-Date-Added-Last"]
     rest = client.get(OBJECTS, headers=h(world, "bank-b"), params={"next": env["next"], "limit": 10}).json()
     assert rest["more"] is False and len(rest["objects"]) == 4
-    after = client.get(OBJECTS, headers=h(world, "bank-b"),
-                       params={"added_after": first.headers["X-TAXII-Date-Added-Last"]}).json()
+    after = client.get(
+        OBJECTS, headers=h(world, "bank-b"), params={"added_after": first.headers["X-TAXII-Date-Added-Last"]}
+    ).json()
     assert len(after["objects"]) == 4
     only_malware = client.get(OBJECTS, headers=h(world, "bank-b"), params={"match[type]": "malware"}).json()
     assert [o["id"] for o in only_malware["objects"]] == [mal["id"]]
     by_id = client.get(OBJECTS, headers=h(world, "bank-b"), params={"match[id]": f"{inds[0]['id']},{mal['id']}"})
     assert len(by_id.json()["objects"]) == 2
     assert client.get(OBJECTS, headers=h(world, "bank-b"), params={"match[spec_version]": "2.0"}).json() == {
-        "more": False}
+        "more": False
+    }
     assert client.get(OBJECTS, headers=h(world, "bank-b"), params={"added_after": "yesterday"}).status_code == 400
 
 
@@ -106,8 +116,9 @@ def test_versions_and_version_filters(client: TestClient, world: World) -> None:
     assert [o["modified"] for o in first["objects"]] == [v1["modified"]]
     exact = client.get(url, headers=h(world, "bank-b"), params={"match[version]": v2["modified"]}).json()
     assert [o["modified"] for o in exact["objects"]] == [v2["modified"]]
-    manifest = client.get(f"{ROOT}/collections/{COMMUNITY_ID}/manifest/", headers=h(world, "bank-b"),
-                          params={"match[version]": "all"}).json()
+    manifest = client.get(
+        f"{ROOT}/collections/{COMMUNITY_ID}/manifest/", headers=h(world, "bank-b"), params={"match[version]": "all"}
+    ).json()
     assert sorted(m["version"] for m in manifest["objects"]) == versions
     assert all(m["media_type"] == "application/stix+json;version=2.1" for m in manifest["objects"])
 
@@ -129,10 +140,16 @@ def test_group_collection_writes_reach_the_group_only(client: TestClient, world:
 
 
 def test_advisories_collection(client: TestClient, world: World) -> None:
-    note = {"type": "note", "spec_version": "2.1", "id": "note--0c8f7f3e-2e1a-4b5c-8d9e-1f2a3b4c5d6e",
-            "created": "2026-01-01T00:00:00Z", "modified": "2026-01-01T00:00:00Z", "content": "patch now",
-            "object_refs": ["malware--0c8f7f3e-2e1a-4b5c-8d9e-1f2a3b4c5d6e"],
-            "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"]}
+    note = {
+        "type": "note",
+        "spec_version": "2.1",
+        "id": "note--0c8f7f3e-2e1a-4b5c-8d9e-1f2a3b4c5d6e",
+        "created": "2026-01-01T00:00:00Z",
+        "modified": "2026-01-01T00:00:00Z",
+        "content": "patch now",
+        "object_refs": ["malware--0c8f7f3e-2e1a-4b5c-8d9e-1f2a3b4c5d6e"],
+        "object_marking_refs": ["marking-definition--bab4a63c-aed9-4cf5-a766-dfca5abac2bb"],
+    }
     add(client, world, "hkma", [note], url=f"{ROOT}/collections/{ADVISORIES_ID}/objects/")
     add(client, world, "bank-a", [indicator(tlp=Tlp.GREEN)])
     got = client.get(f"{ROOT}/collections/{ADVISORIES_ID}/objects/", headers=h(world, "bank-c")).json()

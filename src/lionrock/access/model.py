@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 from lionrock.stix.tlp import Tlp
 
 
-class OrgKind(str, Enum):
+class OrgKind(StrEnum):
     BANK = "bank"
     REGULATOR = "regulator"
     LAW_ENFORCEMENT = "law-enforcement"
     OPERATOR = "operator"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     READER = "reader"
     ANALYST = "analyst"
     ORG_ADMIN = "org-admin"

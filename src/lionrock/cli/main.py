@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -47,13 +48,17 @@ def _hub(ctx: click.Context) -> Hub:
 
 @click.group()
 @click.version_option(__version__)
-@click.option("--database", envvar="LIONROCK_DATABASE_URL", default=None,
-              help="SQLAlchemy URL (default sqlite:///lionrock.db; env LIONROCK_DATABASE_URL).")
+@click.option(
+    "--database",
+    envvar="LIONROCK_DATABASE_URL",
+    default=None,
+    help="SQLAlchemy URL (default sqlite:///lionrock.db; env LIONROCK_DATABASE_URL).",
+)
 @click.pass_context
 def main(ctx: click.Context, database: str | None) -> None:
     """lionrock: the cyber-resilience hub for Hong Kong's financial sector."""
-    overrides: dict[str, object] = {"database_url": database} if database else {}
-    ctx.obj = Settings.from_env(**overrides)
+    settings = Settings.from_env()
+    ctx.obj = replace(settings, database_url=database) if database else settings
 
 
 @main.command()
@@ -87,7 +92,7 @@ def org_add(ctx: click.Context, name: str, kind: str) -> None:
 @friendly
 def org_list(ctx: click.Context) -> None:
     """List organisations."""
-    from lionrock.store import members  # noqa: PLC0415 - keeps `lionrock --help` light
+    from lionrock.store import members
 
     with read_transaction(_hub(ctx).engine) as conn:
         for o in members.all_orgs(conn):
@@ -135,9 +140,9 @@ def token_create(ctx: click.Context, org_name: str, role: str, name: str | None,
 @friendly
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """Run the hub (REST at /api/v1, TAXII 2.1 at /taxii2/, API docs at /docs)."""
-    import uvicorn  # noqa: PLC0415 - only this command needs the server
+    import uvicorn
 
-    from lionrock.app import create_app  # noqa: PLC0415
+    from lionrock.app import create_app
 
     app = create_app(ctx.obj, _hub(ctx))
     err.print(f"lionrock {__version__} on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
@@ -154,7 +159,7 @@ def demo() -> None:
 @friendly
 def demo_load(ctx: click.Context) -> None:
     """Load demo members and a fictional campaign; prints one ready token per demo organisation."""
-    from lionrock.hub.demo import load_demo  # noqa: PLC0415
+    from lionrock.hub.demo import load_demo
 
     result = load_demo(_hub(ctx))
     table = Table(title=f"demo loaded: {result.stored} new objects ({result.total} in the campaign)")

@@ -9,8 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lionrock.access.model import Principal
-from lionrock.hub import Hub
 from lionrock.http.auth import principal_from_header
+from lionrock.hub import Hub
 
 
 class JSON(Response):

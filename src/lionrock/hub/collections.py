@@ -36,18 +36,38 @@ def group_collection_id(name: str) -> str:
 def collections_for(hub: Hub, who: Principal) -> list[Collection]:
     publish = who.role.may_publish
     found = [
-        Collection(COMMUNITY_ID, "Community", "Everything you may see; writes go to the whole community.",
-                   True, publish, Audience(community=True)),
-        Collection(ADVISORIES_ID, "Advisories", "Advisories from the regulator and law enforcement.",
-                   True, publish and who.org_kind in _ADVISORY_PUBLISHERS, Audience(community=True),
-                   channel=ADVISORY_CHANNEL),
+        Collection(
+            COMMUNITY_ID,
+            "Community",
+            "Everything you may see; writes go to the whole community.",
+            True,
+            publish,
+            Audience(community=True),
+        ),
+        Collection(
+            ADVISORIES_ID,
+            "Advisories",
+            "Advisories from the regulator and law enforcement.",
+            True,
+            publish and who.org_kind in _ADVISORY_PUBLISHERS,
+            Audience(community=True),
+            channel=ADVISORY_CHANNEL,
+        ),
     ]
     with read_transaction(hub.engine) as conn:
         for gid, name, member_ids in members.all_groups(conn):
             if who.org_id in member_ids:
-                found.append(Collection(group_collection_id(name), f"Group: {name}",
-                                        f"Shared within the sharing group {name}; writes go to that group.",
-                                        True, publish, Audience(group_ids=frozenset({gid})), read_group_id=gid))
+                found.append(
+                    Collection(
+                        group_collection_id(name),
+                        f"Group: {name}",
+                        f"Shared within the sharing group {name}; writes go to that group.",
+                        True,
+                        publish,
+                        Audience(group_ids=frozenset({gid})),
+                        read_group_id=gid,
+                    )
+                )
     return found
 
 

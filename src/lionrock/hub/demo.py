@@ -41,47 +41,103 @@ def _id(kind: str, name: str) -> str:
 
 
 def _sdo(kind: str, key: str, tlp: Tlp, author: str, **props: Any) -> dict[str, Any]:
-    return {"type": kind, "spec_version": "2.1", "id": _id(kind, key), "created": T0, "modified": T0,
-            "created_by_ref": author, "object_marking_refs": [TLP2_MARKINGS[tlp]], **props}
+    return {
+        "type": kind,
+        "spec_version": "2.1",
+        "id": _id(kind, key),
+        "created": T0,
+        "modified": T0,
+        "created_by_ref": author,
+        "object_marking_refs": [TLP2_MARKINGS[tlp]],
+        **props,
+    }
 
 
 def _indicator(value_type: str, value: str, tlp: Tlp, author: str, campaign: str) -> dict[str, Any]:
     path = {"file": "hashes.'SHA-256'"}.get(value_type, "value")
-    return _sdo("indicator", f"{value_type}:{value}", tlp, author,
-                name=f"{campaign} {value_type} {value}", indicator_types=["malicious-activity"],
-                pattern=f"[{value_type}:{path} = '{value}']", pattern_type="stix", valid_from=T0,
-                description=f"Seen in {campaign} against Hong Kong retail banking customers.")
+    return _sdo(
+        "indicator",
+        f"{value_type}:{value}",
+        tlp,
+        author,
+        name=f"{campaign} {value_type} {value}",
+        indicator_types=["malicious-activity"],
+        pattern=f"[{value_type}:{path} = '{value}']",
+        pattern_type="stix",
+        valid_from=T0,
+        description=f"Seen in {campaign} against Hong Kong retail banking customers.",
+    )
 
 
 def _rel(source: str, rtype: str, target: str, tlp: Tlp, author: str) -> dict[str, Any]:
-    return _sdo("relationship", f"{source}|{rtype}|{target}", tlp, author, relationship_type=rtype,
-                source_ref=source, target_ref=target)
+    return _sdo(
+        "relationship",
+        f"{source}|{rtype}|{target}",
+        tlp,
+        author,
+        relationship_type=rtype,
+        source_ref=source,
+        target_ref=target,
+    )
 
 
 def campaign_bundles(authors: dict[str, str]) -> list[tuple[str, Tlp, dict[str, Any], list[dict[str, Any]]]]:
     """(publisher, TLP, audience spec, objects) for each demo publication; audience spec uses names."""
     bank_a, bank_b, police, hkma = (authors[BANKS[0]], authors[BANKS[1]], authors[POLICE], authors[REGULATOR])
     name = "Operation Harbour Lantern"
-    camp = _sdo("campaign", name, Tlp.GREEN, police, name=name,
-                description="SMS phishing and fake banking apps aimed at customers of Hong Kong banks.")
-    actor = _sdo("intrusion-set", "Lantern Spider", Tlp.GREEN, police, name="Lantern Spider",
-                 aliases=["HarbourFox"])
-    malware = _sdo("malware", "PearlDrop", Tlp.GREEN, police, name="PearlDrop", is_family=True,
-                   malware_types=["trojan"], description="Android banking trojan posing as a bank app.")
+    camp = _sdo(
+        "campaign",
+        name,
+        Tlp.GREEN,
+        police,
+        name=name,
+        description="SMS phishing and fake banking apps aimed at customers of Hong Kong banks.",
+    )
+    actor = _sdo("intrusion-set", "Lantern Spider", Tlp.GREEN, police, name="Lantern Spider", aliases=["HarbourFox"])
+    malware = _sdo(
+        "malware",
+        "PearlDrop",
+        Tlp.GREEN,
+        police,
+        name="PearlDrop",
+        is_family=True,
+        malware_types=["trojan"],
+        description="Android banking trojan posing as a bank app.",
+    )
     techniques = [
-        _sdo("attack-pattern", tid, Tlp.CLEAR, police, name=tname,
-             external_references=[{"source_name": "mitre-attack", "external_id": tid}])
-        for tid, tname in (("T1566.002", "Spearphishing Link"), ("T1660", "Phishing"),
-                           ("T1417", "Input Capture"), ("T1582", "SMS Control"))
+        _sdo(
+            "attack-pattern",
+            tid,
+            Tlp.CLEAR,
+            police,
+            name=tname,
+            external_references=[{"source_name": "mitre-attack", "external_id": tid}],
+        )
+        for tid, tname in (
+            ("T1566.002", "Spearphishing Link"),
+            ("T1660", "Phishing"),
+            ("T1417", "Input Capture"),
+            ("T1582", "SMS Control"),
+        )
     ]
     out: list[tuple[str, Tlp, dict[str, Any], list[dict[str, Any]]]] = []
-    core = [camp, actor, malware, *techniques, _rel(camp["id"], "attributed-to", actor["id"], Tlp.GREEN, police),
-            _rel(camp["id"], "uses", malware["id"], Tlp.GREEN, police)]
+    core = [
+        camp,
+        actor,
+        malware,
+        *techniques,
+        _rel(camp["id"], "attributed-to", actor["id"], Tlp.GREEN, police),
+        _rel(camp["id"], "uses", malware["id"], Tlp.GREEN, police),
+    ]
     core += [_rel(camp["id"], "uses", t["id"], Tlp.GREEN, police) for t in techniques]
     out.append((POLICE, Tlp.GREEN, {"community": True}, core))
-    levels = [(Tlp.CLEAR, {"community": True}), (Tlp.GREEN, {"community": True}),
-              (Tlp.AMBER, {"groups": [GROUP]}), (Tlp.AMBER_STRICT, {"orgs": [BANKS[1], REGULATOR]}),
-              (Tlp.RED, {"orgs": [BANKS[0]]})]
+    levels: list[tuple[Tlp, dict[str, Any]]] = [
+        (Tlp.CLEAR, {"community": True}),
+        (Tlp.GREEN, {"community": True}),
+        (Tlp.AMBER, {"groups": [GROUP]}),
+        (Tlp.AMBER_STRICT, {"orgs": [BANKS[1], REGULATOR]}),
+        (Tlp.RED, {"orgs": [BANKS[0]]}),
+    ]
     publishers = [(BANKS[0], bank_a), (BANKS[1], bank_b), (POLICE, police)]
     for n, (tlp, audience) in enumerate(levels):
         org_name, author = publishers[n % len(publishers)]
@@ -90,17 +146,33 @@ def campaign_bundles(authors: dict[str, str]) -> list[tuple[str, Tlp, dict[str, 
             domain = f"hk-{['secure', 'verify', 'login', 'fps', 'otp'][i % 5]}-{n}{i}.example"
             ip = f"198.51.100.{n * 20 + i + 1}" if n % 2 == 0 else f"203.0.113.{n * 20 + i + 1}"
             digest = hashlib.sha256(f"pearldrop-{n}-{i}".encode()).hexdigest()
-            for ind in (_indicator("domain-name", domain, tlp, author, name),
-                        _indicator("ipv4-addr", ip, tlp, author, name),
-                        _indicator("file", digest, tlp, author, name)):
+            for ind in (
+                _indicator("domain-name", domain, tlp, author, name),
+                _indicator("ipv4-addr", ip, tlp, author, name),
+                _indicator("file", digest, tlp, author, name),
+            ):
                 objs.append(ind)
                 objs.append(_rel(ind["id"], "indicates", camp["id"], tlp, author))
-        report = _sdo("report", f"report-{n}", tlp, author, name=f"{name}: {tlp.value.upper()} indicators",
-                      published=T0, report_types=["threat-report"], object_refs=[o["id"] for o in objs[:40]])
+        report = _sdo(
+            "report",
+            f"report-{n}",
+            tlp,
+            author,
+            name=f"{name}: {tlp.value.upper()} indicators",
+            published=T0,
+            report_types=["threat-report"],
+            object_refs=[o["id"] for o in objs[:40]],
+        )
         out.append((org_name, tlp, audience, [*objs, report]))
-    advisory = _sdo("note", "hkma-advisory", Tlp.GREEN, hkma, abstract="Circular: SMS phishing wave",
-                    content="Banks should review SMS sender registration and alert customers.",
-                    object_refs=[camp["id"]])
+    advisory = _sdo(
+        "note",
+        "hkma-advisory",
+        Tlp.GREEN,
+        hkma,
+        abstract="Circular: SMS phishing wave",
+        content="Banks should review SMS sender registration and alert customers.",
+        object_refs=[camp["id"]],
+    )
     out.append((REGULATOR, Tlp.GREEN, {"community": True}, [advisory]))
     return out
 
@@ -134,8 +206,11 @@ def load_demo(hub: Hub) -> DemoResult:
         ids = {g[1]: g[0] for g in members.all_groups(conn)}
         org_ids = {o.name: o.id for o in members.all_orgs(conn)}
     for org_name, tlp, spec, objs in campaign_bundles(authors):
-        audience = Audience(bool(spec.get("community")), frozenset(ids[g] for g in spec.get("groups", [])),
-                            frozenset(org_ids[o] for o in spec.get("orgs", [])))
+        audience = Audience(
+            bool(spec.get("community")),
+            frozenset(ids[g] for g in spec.get("groups", [])),
+            frozenset(org_ids[o] for o in spec.get("orgs", [])),
+        )
         res = publish(hub, principals[org_name], PublishRequest(objs, audience, tlp), authors[org_name])
         result.stored += len(res.stored)
         result.total += len(objs)

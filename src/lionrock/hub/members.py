@@ -44,8 +44,15 @@ def add_org(hub: Hub, name: str, kind: OrgKind, actor: Principal | None = None) 
             raise Conflict(f"organisation {name!r} already exists")
         now = hub.clock()
         org_id = members.add_org(conn, name, kind.value, org_identity_id(name), now)
-        audit.append(conn, at=now, org_id=_org(actor), token_id=_tok(actor), action="org.add",
-                     subject=name, detail={"kind": kind.value})
+        audit.append(
+            conn,
+            at=now,
+            org_id=_org(actor),
+            token_id=_tok(actor),
+            action="org.add",
+            subject=name,
+            detail={"kind": kind.value},
+        )
         return org_id
 
 
@@ -66,13 +73,26 @@ def add_group(hub: Hub, name: str, member_names: list[str], actor: Principal | N
         now = hub.clock()
         gid = members.add_group(conn, name, now)
         members.set_group_members(conn, gid, ids)
-        audit.append(conn, at=now, org_id=_org(actor), token_id=_tok(actor), action="group.add",
-                     subject=name, detail={"members": sorted(member_names)})
+        audit.append(
+            conn,
+            at=now,
+            org_id=_org(actor),
+            token_id=_tok(actor),
+            action="group.add",
+            subject=name,
+            detail={"members": sorted(member_names)},
+        )
         return gid
 
 
-def create_token(hub: Hub, org_name: str, role: Role, name: str | None = None,
-                 expires_days: float | None = None, actor: Principal | None = None) -> IssuedToken:
+def create_token(
+    hub: Hub,
+    org_name: str,
+    role: Role,
+    name: str | None = None,
+    expires_days: float | None = None,
+    actor: Principal | None = None,
+) -> IssuedToken:
     """Issue a token; the secret is returned once and only its hash is stored."""
     if expires_days is not None and expires_days <= 0:
         raise Invalid("--expires must be a positive number of days")
@@ -88,11 +108,25 @@ def create_token(hub: Hub, org_name: str, role: Role, name: str | None = None,
         secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
         now = hub.clock()
         expires = now + int(expires_days * _DAY_US) if expires_days is not None else None
-        token_id = members.add_token(conn, org_id=org.id, role=role.value, name=name or f"{role.value} token",
-                                     secret_hash=hash_secret(secret), prefix=secret[:10], now=now,
-                                     expires=expires)
-        audit.append(conn, at=now, org_id=_org(actor) or org.id, token_id=_tok(actor), action="token.create",
-                     subject=str(token_id), detail={"org": org.name, "role": role.value})
+        token_id = members.add_token(
+            conn,
+            org_id=org.id,
+            role=role.value,
+            name=name or f"{role.value} token",
+            secret_hash=hash_secret(secret),
+            prefix=secret[:10],
+            now=now,
+            expires=expires,
+        )
+        audit.append(
+            conn,
+            at=now,
+            org_id=_org(actor) or org.id,
+            token_id=_tok(actor),
+            action="token.create",
+            subject=str(token_id),
+            detail={"org": org.name, "role": role.value},
+        )
         return IssuedToken(token_id, secret)
 
 
@@ -105,8 +139,9 @@ def revoke_token(hub: Hub, token_id: int, actor: Principal) -> None:
             raise Forbidden("only org-admins and operators revoke tokens")
         now = hub.clock()
         members.revoke_token(conn, token_id, now)
-        audit.append(conn, at=now, org_id=actor.org_id, token_id=actor.token_id, action="token.revoke",
-                     subject=str(token_id))
+        audit.append(
+            conn, at=now, org_id=actor.org_id, token_id=actor.token_id, action="token.revoke", subject=str(token_id)
+        )
 
 
 def authenticate(hub: Hub, secret: str) -> Principal:
@@ -119,8 +154,14 @@ def authenticate(hub: Hub, secret: str) -> Principal:
         group_ids = members.groups_of(conn, row.org_id) if row else frozenset()
     if row is None or org is None or row.revoked is not None or (row.expires is not None and row.expires <= now):
         with write_transaction(hub.engine) as conn:
-            audit.append(conn, at=now, org_id=None, token_id=row.id if row else None, action="login.failed",
-                         detail={"reason": "unknown" if row is None else "revoked or expired"})
+            audit.append(
+                conn,
+                at=now,
+                org_id=None,
+                token_id=row.id if row else None,
+                action="login.failed",
+                detail={"reason": "unknown" if row is None else "revoked or expired"},
+            )
         raise Unauthorized("the token is unknown, expired or revoked")
     if row.last_used is None or now - row.last_used > _HOUR_US:
         with write_transaction(hub.engine) as conn:  # token use is audited at most hourly per token

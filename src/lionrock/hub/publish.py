@@ -89,8 +89,9 @@ def _release_tlp(obj: dict[str, Any], default: Tlp | None) -> Tlp | None:
     return tlp_of_markings(refs) or default
 
 
-def prepare(request: PublishRequest, principal: Principal, own_identity: str) -> tuple[
-        list[store.NewVersion], list[str], list[Problem]]:
+def prepare(
+    request: PublishRequest, principal: Principal, own_identity: str
+) -> tuple[list[store.NewVersion], list[str], list[Problem]]:
     """Pure: validate and turn a submission into versions to store (or problems)."""
     problems: list[Problem] = []
     objs: Indexed = []
@@ -108,8 +109,13 @@ def prepare(request: PublishRequest, principal: Principal, own_identity: str) ->
     for i, obj in objs:
         tlp = _release_tlp(obj, request.tlp)
         if tlp is None:
-            problems.append(Problem(i, obj["id"], "no TLP marking in object_marking_refs and no tlp given "
-                                                  "with the request; the hub does not guess"))
+            problems.append(
+                Problem(
+                    i,
+                    obj["id"],
+                    "no TLP marking in object_marking_refs and no tlp given with the request; the hub does not guess",
+                )
+            )
             continue
         try:
             check_release(tlp, request.audience)
@@ -120,17 +126,29 @@ def prepare(request: PublishRequest, principal: Principal, own_identity: str) ->
         key = (obj["id"], version_of(obj))
         if key in seen:
             if seen[key] != body:
-                problems.append(Problem(i, obj["id"], f"version {key[1] or '(unversioned)'} appears twice "
-                                                      "with different content"))
+                problems.append(
+                    Problem(i, obj["id"], f"version {key[1] or '(unversioned)'} appears twice with different content")
+                )
             continue
         seen[key] = body
         ref_ids = _ref_ids(obj) if obj["type"] in _REF_CHECKED else ()
-        versions.append(store.NewVersion(
-            stix_id=obj["id"], stix_type=obj["type"], version=key[1],
-            spec_version=str(obj.get("spec_version", "2.1")), body=body,
-            producer_org_id=principal.org_id, tlp=tlp.value, audience=request.audience,
-            anonymous=request.anonymous, channel=request.channel, ref_ids=ref_ids,
-            value=_indexed_value(obj), search_text=_search_text(obj)))
+        versions.append(
+            store.NewVersion(
+                stix_id=obj["id"],
+                stix_type=obj["type"],
+                version=key[1],
+                spec_version=str(obj.get("spec_version", "2.1")),
+                body=body,
+                producer_org_id=principal.org_id,
+                tlp=tlp.value,
+                audience=request.audience,
+                anonymous=request.anonymous,
+                channel=request.channel,
+                ref_ids=ref_ids,
+                value=_indexed_value(obj),
+                search_text=_search_text(obj),
+            )
+        )
     return versions, withheld, problems
 
 
@@ -152,8 +170,9 @@ def publish(hub: Hub, principal: Principal, request: PublishRequest, own_identit
         raise Invalid("the bundle holds no objects")
     versions, withheld, problems = prepare(request, principal, own_identity)
     if problems:
-        raise Invalid(f"{len({p.index for p in problems})} object(s) are not acceptable "
-                      f"(first: {problems[0].message})", problems)
+        raise Invalid(
+            f"{len({p.index for p in problems})} object(s) are not acceptable (first: {problems[0].message})", problems
+        )
     result = PublishResult(withheld=withheld)
     with write_transaction(hub.engine) as conn:
         held = store.existing_for_write(conn, [(v.stix_id, v.version) for v in versions])
@@ -165,8 +184,9 @@ def publish(hub: Hub, principal: Principal, request: PublishRequest, own_identit
             if old is None:
                 fresh.append(v)
             elif old.body != v.body and not is_tlp_marking(v.stix_id):  # TLP definitions: first copy stays
-                message = (f"version {v.version or '(unversioned)'} is already held with different "
-                           "content; change 'modified'")
+                message = (
+                    f"version {v.version or '(unversioned)'} is already held with different content; change 'modified'"
+                )
                 conflicts.append(Problem(index_of.get(v.stix_id, -1), v.stix_id, message))
         if conflicts:
             raise Invalid("some versions conflict with versions already held", conflicts)
@@ -182,12 +202,21 @@ def publish(hub: Hub, principal: Principal, request: PublishRequest, own_identit
                     next_date += 1
         result.stored = [v.stix_id for v in fresh]
         result.versions = [(v.stix_id, v.version) for v in fresh]
-        audit.append(conn, at=hub.clock(), org_id=principal.org_id, token_id=principal.token_id,
-                     action="publish", anonymous=request.anonymous,
-                     detail={"stored": len(fresh), "unchanged": len(result.unchanged),
-                             "tlp": request.tlp.value if request.tlp else None,
-                             "audience": _audience_detail(request.audience),
-                             "channel": request.channel})
+        audit.append(
+            conn,
+            at=hub.clock(),
+            org_id=principal.org_id,
+            token_id=principal.token_id,
+            action="publish",
+            anonymous=request.anonymous,
+            detail={
+                "stored": len(fresh),
+                "unchanged": len(result.unchanged),
+                "tlp": request.tlp.value if request.tlp else None,
+                "audience": _audience_detail(request.audience),
+                "channel": request.channel,
+            },
+        )
     return result
 
 
@@ -202,8 +231,15 @@ def delete(hub: Hub, principal: Principal, stix_id: str) -> int:
     with write_transaction(hub.engine) as conn:
         count = store.delete_object(conn, stix_id, principal.org_id)
         if count:
-            audit.append(conn, at=hub.clock(), org_id=principal.org_id, token_id=principal.token_id,
-                         action="delete", subject=stix_id, detail={"versions": count})
+            audit.append(
+                conn,
+                at=hub.clock(),
+                org_id=principal.org_id,
+                token_id=principal.token_id,
+                action="delete",
+                subject=stix_id,
+                detail={"versions": count},
+            )
     return count
 
 

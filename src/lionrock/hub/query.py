@@ -53,9 +53,11 @@ def _present(conn: Connection, vis: Visibility, rows: list[store.StoredVersion])
     aud_groups: dict[int, set[int]] = {}
     pks = [r.pk for r in rows]
     for start in range(0, len(pks), 500):
-        for pk, org_id, group_id in conn.execute(select(audience.c.object_pk, audience.c.org_id,
-                                                        audience.c.group_id)
-                                                 .where(audience.c.object_pk.in_(pks[start:start + 500]))):
+        for pk, org_id, group_id in conn.execute(
+            select(audience.c.object_pk, audience.c.org_id, audience.c.group_id).where(
+                audience.c.object_pk.in_(pks[start : start + 500])
+            )
+        ):
             if org_id is not None:
                 aud_orgs.setdefault(pk, set()).add(org_id)
             else:
@@ -65,8 +67,7 @@ def _present(conn: Connection, vis: Visibility, rows: list[store.StoredVersion])
         orgs = aud_orgs.get(r.pk, set())
         if r.anonymous and r.producer_org_id != vis.org_id:
             orgs = orgs - {r.producer_org_id}
-        release = Release(r.producer_org_id, Tlp(r.tlp), Audience(r.community, frozenset(), frozenset()),
-                          r.anonymous)
+        release = Release(r.producer_org_id, Tlp(r.tlp), Audience(r.community, frozenset(), frozenset()), r.anonymous)
         meta = {
             "tlp": r.tlp,
             "audience": {

@@ -9,13 +9,12 @@ from starlette.concurrency import run_in_threadpool
 
 from lionrock.access.model import Audience, OrgKind, Principal, Role
 from lionrock.errors import BadRequest, Forbidden, Invalid
-from lionrock.hub import Hub
-from lionrock.hub import members as hub_members
-from lionrock.hub import query
-from lionrock.hub.publish import PublishRequest, publish
 from lionrock.http.body import parse_json, read_limited
 from lionrock.http.paging import decode_cursor, encode_cursor
 from lionrock.http.responses import JSON, hub_of, principal
+from lionrock.hub import Hub, query
+from lionrock.hub import members as hub_members
+from lionrock.hub.publish import PublishRequest, publish
 from lionrock.stix.ids import timestamp_to_us
 from lionrock.stix.tlp import Tlp
 from lionrock.store import audit, members
@@ -73,15 +72,17 @@ async def post_bundle(request: Request, who: Caller, hub: HubDep) -> JSON:
         audience = resolve_audience(hub, payload.get("audience", {"community": True}))
         req = PublishRequest(bundle["objects"], audience, tlp, anonymous)
         result = publish(hub, who, req, hub_members.own_identity(hub, who))
-        return JSON({"stored": result.stored, "unchanged": result.unchanged, "withheld": result.withheld},
-                    status_code=201)
+        return JSON(
+            {"stored": result.stored, "unchanged": result.unchanged, "withheld": result.withheld}, status_code=201
+        )
 
     return await run_in_threadpool(work)
 
 
 @router.get("/objects", summary="Search visible objects (cursor paging)")
 def list_objects(
-    who: Caller, hub: HubDep,
+    who: Caller,
+    hub: HubDep,
     type: Annotated[list[str] | None, Query(description="STIX type(s)")] = None,
     q: Annotated[str | None, Query(description="free text in name, description, pattern")] = None,
     value: Annotated[str | None, Query(description="observable value (IP, domain, hash, …)")] = None,
@@ -95,17 +96,29 @@ def list_objects(
         after_us = timestamp_to_us(added_after)
         if after_us is None:
             raise BadRequest("added_after must be a STIX timestamp such as 2026-01-01T00:00:00Z")
-    oq = ObjectQuery(types=tuple(type or ()), text=q, value=value, added_after=after_us,
-                     limit=min(limit, hub.settings.page_size), versions=(versions,),
-                     after=decode_cursor(cursor) if cursor else None)
+    oq = ObjectQuery(
+        types=tuple(type or ()),
+        text=q,
+        value=value,
+        added_after=after_us,
+        limit=min(limit, hub.settings.page_size),
+        versions=(versions,),
+        after=decode_cursor(cursor) if cursor else None,
+    )
     page = query.list_objects(hub, who, oq)
-    return JSON({"items": [_shown(i) for i in page.items], "more": page.more,
-                 "cursor": encode_cursor(page.next_cursor) if page.next_cursor else None})
+    return JSON(
+        {
+            "items": [_shown(i) for i in page.items],
+            "more": page.more,
+            "cursor": encode_cursor(page.next_cursor) if page.next_cursor else None,
+        }
+    )
 
 
 @router.get("/objects/{stix_id}", summary="Latest visible version of an object (or all)")
-def get_object(stix_id: str, who: Caller, hub: HubDep,
-               versions: Annotated[str, Query(pattern="^(last|all)$")] = "last") -> JSON:
+def get_object(
+    stix_id: str, who: Caller, hub: HubDep, versions: Annotated[str, Query(pattern="^(last|all)$")] = "last"
+) -> JSON:
     items = query.get_object(hub, who, stix_id, all_versions=versions == "all")
     if versions == "all":
         return JSON({"items": [_shown(i) for i in items]})
@@ -125,8 +138,9 @@ def me(who: Caller) -> JSON:
 @router.get("/orgs", summary="Member organisations")
 def list_orgs(who: Caller, hub: HubDep) -> JSON:
     with read_transaction(hub.engine) as conn:
-        return JSON({"items": [{"name": o.name, "kind": o.kind, "identity": o.identity_id}
-                               for o in members.all_orgs(conn)]})
+        return JSON(
+            {"items": [{"name": o.name, "kind": o.kind, "identity": o.identity_id} for o in members.all_orgs(conn)]}
+        )
 
 
 @router.post("/orgs", status_code=201, summary="Add an organisation (operators)")
@@ -143,9 +157,11 @@ def add_org(body: dict[str, str], who: Caller, hub: HubDep) -> JSON:
 def list_groups(who: Caller, hub: HubDep) -> JSON:
     with read_transaction(hub.engine) as conn:
         names = {o.id: o.name for o in members.all_orgs(conn)}
-        items = [{"name": name, "members": [names[m] for m in mids]}
-                 for _, name, mids in members.all_groups(conn)
-                 if who.role is Role.OPERATOR or who.org_id in mids]
+        items = [
+            {"name": name, "members": [names[m] for m in mids]}
+            for _, name, mids in members.all_groups(conn)
+            if who.role is Role.OPERATOR or who.org_id in mids
+        ]
     return JSON({"items": items})
 
 
@@ -162,8 +178,21 @@ def list_tokens(who: Caller, hub: HubDep) -> JSON:
         raise Forbidden("only org-admins and operators list tokens")
     with read_transaction(hub.engine) as conn:
         rows = members.tokens_of(conn, None if who.role is Role.OPERATOR else who.org_id)
-    return JSON({"items": [{"id": t.id, "name": t.name, "role": t.role, "prefix": t.prefix,
-                            "expires": t.expires, "revoked": t.revoked is not None} for t in rows]})
+    return JSON(
+        {
+            "items": [
+                {
+                    "id": t.id,
+                    "name": t.name,
+                    "role": t.role,
+                    "prefix": t.prefix,
+                    "expires": t.expires,
+                    "revoked": t.revoked is not None,
+                }
+                for t in rows
+            ]
+        }
+    )
 
 
 @router.post("/tokens", status_code=201, summary="Issue a token (the secret is shown once)")
@@ -173,8 +202,14 @@ def add_token(body: dict[str, Any], who: Caller, hub: HubDep) -> JSON:
     except ValueError as exc:
         raise Invalid("role must be reader, analyst, org-admin or operator") from exc
     expires = body.get("expires_days")
-    issued = hub_members.create_token(hub, str(body.get("org", who.org_name)), role, body.get("name"),
-                                      float(expires) if expires is not None else None, actor=who)
+    issued = hub_members.create_token(
+        hub,
+        str(body.get("org", who.org_name)),
+        role,
+        body.get("name"),
+        float(expires) if expires is not None else None,
+        actor=who,
+    )
     return JSON({"id": issued.id, "token": issued.secret}, status_code=201)
 
 
@@ -191,5 +226,10 @@ def get_audit(who: Caller, hub: HubDep, limit: Annotated[int, Query(ge=1, le=100
         raise Forbidden("only org-admins and operators read the audit log")
     with read_transaction(hub.engine) as conn:
         rows = audit.entries(conn, org_id=who.org_id, limit=limit)
-    return JSON({"items": [{"seq": e.seq, "at": e.at, "action": e.action, "subject": e.subject,
-                            "detail": e.detail} for e in rows]})
+    return JSON(
+        {
+            "items": [
+                {"seq": e.seq, "at": e.at, "action": e.action, "subject": e.subject, "detail": e.detail} for e in rows
+            ]
+        }
+    )

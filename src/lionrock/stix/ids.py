@@ -13,15 +13,50 @@ ID_RE = re.compile(
 TIMESTAMP_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$")
 
 SDO_TYPES = frozenset(
-    """attack-pattern campaign course-of-action grouping identity incident indicator infrastructure
-    intrusion-set location malware malware-analysis note observed-data opinion report threat-actor
-    tool vulnerability""".split()
+    [
+        "attack-pattern",
+        "campaign",
+        "course-of-action",
+        "grouping",
+        "identity",
+        "incident",
+        "indicator",
+        "infrastructure",
+        "intrusion-set",
+        "location",
+        "malware",
+        "malware-analysis",
+        "note",
+        "observed-data",
+        "opinion",
+        "report",
+        "threat-actor",
+        "tool",
+        "vulnerability",
+    ]
 )
 SRO_TYPES = frozenset({"relationship", "sighting"})
 SCO_TYPES = frozenset(
-    """artifact autonomous-system directory domain-name email-addr email-message file ipv4-addr
-    ipv6-addr mac-addr mutex network-traffic process software url user-account windows-registry-key
-    x509-certificate""".split()
+    [
+        "artifact",
+        "autonomous-system",
+        "directory",
+        "domain-name",
+        "email-addr",
+        "email-message",
+        "file",
+        "ipv4-addr",
+        "ipv6-addr",
+        "mac-addr",
+        "mutex",
+        "network-traffic",
+        "process",
+        "software",
+        "url",
+        "user-account",
+        "windows-registry-key",
+        "x509-certificate",
+    ]
 )
 META_TYPES = frozenset({"marking-definition", "extension-definition", "language-content"})
 
@@ -45,8 +80,14 @@ def parse_timestamp(value: object) -> datetime | None:
     micro = int((frac[1:] + "000000")[:6]) if frac else 0
     try:
         return datetime(
-            int(m.group(1)), int(m.group(2)), int(m.group(3)),
-            int(m.group(4)), int(m.group(5)), int(m.group(6)), micro, tzinfo=UTC,
+            int(m.group(1)),
+            int(m.group(2)),
+            int(m.group(3)),
+            int(m.group(4)),
+            int(m.group(5)),
+            int(m.group(6)),
+            micro,
+            tzinfo=UTC,
         )
     except ValueError:
         return None

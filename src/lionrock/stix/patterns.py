@@ -26,8 +26,26 @@ _TOKEN_RE = re.compile(
     re.VERBOSE,
 )
 _KEYWORDS = frozenset(
-    "AND OR NOT FOLLOWEDBY LIKE MATCHES ISSUPERSET ISSUBSET EXISTS IN START STOP WITHIN "
-    "SECONDS REPEATS TIMES true false".split()
+    [
+        "AND",
+        "OR",
+        "NOT",
+        "FOLLOWEDBY",
+        "LIKE",
+        "MATCHES",
+        "ISSUPERSET",
+        "ISSUBSET",
+        "EXISTS",
+        "IN",
+        "START",
+        "STOP",
+        "WITHIN",
+        "SECONDS",
+        "REPEATS",
+        "TIMES",
+        "true",
+        "false",
+    ]
 )
 _OBJECT_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$")
 _LITERALS = frozenset({"str", "int", "float", "ts", "bin", "hex", "bool"})

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from enum import Enum
+from enum import StrEnum
 
 TLP2_EXTENSION = "extension-definition--60a3c5c5-0d10-413e-aab3-9e08dde9e88d"
 
 
-class Tlp(str, Enum):
+class Tlp(StrEnum):
     CLEAR = "clear"
     GREEN = "green"
     AMBER = "amber"

@@ -62,9 +62,30 @@ REQUIRED: dict[str, tuple[str, ...]] = {
     "url": ("value",),
 }
 TIMESTAMP_PROPS = frozenset(
-    """created modified valid_from valid_until first_seen last_seen published first_observed
-    last_observed start stop analysis_started analysis_ended submitted ctime mtime atime
-    date created_time modified_time start_time stop_time""".split()
+    [
+        "created",
+        "modified",
+        "valid_from",
+        "valid_until",
+        "first_seen",
+        "last_seen",
+        "published",
+        "first_observed",
+        "last_observed",
+        "start",
+        "stop",
+        "analysis_started",
+        "analysis_ended",
+        "submitted",
+        "ctime",
+        "mtime",
+        "atime",
+        "date",
+        "created_time",
+        "modified_time",
+        "start_time",
+        "stop_time",
+    ]
 )
 # Reference properties whose target type the spec fixes.
 REF_TYPES: dict[str, frozenset[str]] = {
@@ -121,8 +142,7 @@ def object_problems(obj: object) -> list[str]:
         return [f"id {oid!r} is not '{otype}--<uuid>'"]
     problems: list[str] = []
     known = otype in SDO_TYPES or otype in SRO_TYPES or otype in META_TYPES or otype in SCO_TYPES
-    needs_version = otype in SDO_TYPES or otype in SRO_TYPES or otype in ("extension-definition",
-                                                                          "language-content")
+    needs_version = otype in SDO_TYPES or otype in SRO_TYPES or otype in ("extension-definition", "language-content")
     required = (_COMMON_SDO if needs_version else ()) + REQUIRED.get(otype, ())
     if not known and ("created" in obj or "modified" in obj):
         required = ("spec_version", "created", "modified")

@@ -27,23 +27,49 @@ class AuditEntry:
     hash: str
 
 
-def entry_hash(prev_hash: str, at: int, org_id: int | None, token_id: int | None, action: str,
-               subject: str | None, detail: str, anonymous: bool) -> str:
+def entry_hash(
+    prev_hash: str,
+    at: int,
+    org_id: int | None,
+    token_id: int | None,
+    action: str,
+    subject: str | None,
+    detail: str,
+    anonymous: bool,
+) -> str:
     material = orjson.dumps([prev_hash, at, org_id, token_id, action, subject, detail, anonymous])
     return hashlib.sha256(material).hexdigest()
 
 
-def append(conn: Connection, *, at: int, org_id: int | None, token_id: int | None, action: str,
-           subject: str | None = None, detail: dict[str, object] | None = None,
-           anonymous: bool = False) -> None:
+def append(
+    conn: Connection,
+    *,
+    at: int,
+    org_id: int | None,
+    token_id: int | None,
+    action: str,
+    subject: str | None = None,
+    detail: dict[str, object] | None = None,
+    anonymous: bool = False,
+) -> None:
     """Append one entry; callers hold the write transaction, which serialises the chain."""
     last = conn.execute(select(audit.c.hash).order_by(audit.c.seq.desc()).limit(1)).scalar()
     prev = last or GENESIS
     text = orjson.dumps(detail or {}, option=orjson.OPT_SORT_KEYS).decode()
     digest = entry_hash(prev, at, org_id, token_id, action, subject, text, anonymous)
-    conn.execute(insert(audit).values(at=at, org_id=org_id, token_id=token_id, action=action,
-                                      subject=subject, detail=text, anonymous=anonymous,
-                                      prev_hash=prev, hash=digest))
+    conn.execute(
+        insert(audit).values(
+            at=at,
+            org_id=org_id,
+            token_id=token_id,
+            action=action,
+            subject=subject,
+            detail=text,
+            anonymous=anonymous,
+            prev_hash=prev,
+            hash=digest,
+        )
+    )
 
 
 def entries(conn: Connection, org_id: int | None = None, limit: int = 1000) -> list[AuditEntry]:
@@ -61,8 +87,7 @@ def first_broken(conn: Connection) -> tuple[int, str] | None:
         e = AuditEntry(*row)
         if e.prev_hash != prev:
             return e.seq, "prev_hash does not match the previous entry (an entry was removed or reordered)"
-        expected = entry_hash(e.prev_hash, e.at, e.org_id, e.token_id, e.action, e.subject, e.detail,
-                              e.anonymous)
+        expected = entry_hash(e.prev_hash, e.at, e.org_id, e.token_id, e.action, e.subject, e.detail, e.anonymous)
         if expected != e.hash:
             return e.seq, "hash does not match the entry's contents (the entry was altered)"
         prev = e.hash

@@ -36,19 +36,23 @@ def add_org(conn: Connection, name: str, kind: str, identity_id: str, now: int) 
 
 
 def all_orgs(conn: Connection) -> list[OrgRow]:
-    return [OrgRow(*r) for r in conn.execute(
-        select(orgs.c.id, orgs.c.name, orgs.c.kind, orgs.c.identity_id).order_by(orgs.c.id))]
+    return [
+        OrgRow(*r)
+        for r in conn.execute(select(orgs.c.id, orgs.c.name, orgs.c.kind, orgs.c.identity_id).order_by(orgs.c.id))
+    ]
 
 
 def org_by_name(conn: Connection, name: str) -> OrgRow | None:
-    row = conn.execute(select(orgs.c.id, orgs.c.name, orgs.c.kind, orgs.c.identity_id)
-                       .where(orgs.c.name == name)).first()
+    row = conn.execute(
+        select(orgs.c.id, orgs.c.name, orgs.c.kind, orgs.c.identity_id).where(orgs.c.name == name)
+    ).first()
     return OrgRow(*row) if row else None
 
 
 def org_by_id(conn: Connection, org_id: int) -> OrgRow | None:
-    row = conn.execute(select(orgs.c.id, orgs.c.name, orgs.c.kind, orgs.c.identity_id)
-                       .where(orgs.c.id == org_id)).first()
+    row = conn.execute(
+        select(orgs.c.id, orgs.c.name, orgs.c.kind, orgs.c.identity_id).where(orgs.c.id == org_id)
+    ).first()
     return OrgRow(*row) if row else None
 
 
@@ -72,25 +76,40 @@ def all_groups(conn: Connection) -> list[tuple[int, str, list[int]]]:
     members: dict[int, list[int]] = {}
     for gid, oid in conn.execute(select(group_members.c.group_id, group_members.c.org_id)):
         members.setdefault(gid, []).append(oid)
-    return [(gid, name, sorted(members.get(gid, [])))
-            for gid, name in conn.execute(select(groups.c.id, groups.c.name).order_by(groups.c.id))]
+    return [
+        (gid, name, sorted(members.get(gid, [])))
+        for gid, name in conn.execute(select(groups.c.id, groups.c.name).order_by(groups.c.id))
+    ]
 
 
 def groups_of(conn: Connection, org_id: int) -> frozenset[int]:
-    return frozenset(r[0] for r in conn.execute(
-        select(group_members.c.group_id).where(group_members.c.org_id == org_id)))
+    return frozenset(
+        r[0] for r in conn.execute(select(group_members.c.group_id).where(group_members.c.org_id == org_id))
+    )
 
 
-def add_token(conn: Connection, *, org_id: int, role: str, name: str, secret_hash: str, prefix: str,
-              now: int, expires: int | None) -> int:
-    result = conn.execute(insert(tokens).values(
-        org_id=org_id, role=role, name=name, secret_hash=secret_hash, prefix=prefix, created=now,
-        expires=expires))
+def add_token(
+    conn: Connection, *, org_id: int, role: str, name: str, secret_hash: str, prefix: str, now: int, expires: int | None
+) -> int:
+    result = conn.execute(
+        insert(tokens).values(
+            org_id=org_id, role=role, name=name, secret_hash=secret_hash, prefix=prefix, created=now, expires=expires
+        )
+    )
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
-_TOKEN_COLS = (tokens.c.id, tokens.c.org_id, tokens.c.role, tokens.c.name, tokens.c.prefix,
-               tokens.c.created, tokens.c.expires, tokens.c.revoked, tokens.c.last_used)
+_TOKEN_COLS = (
+    tokens.c.id,
+    tokens.c.org_id,
+    tokens.c.role,
+    tokens.c.name,
+    tokens.c.prefix,
+    tokens.c.created,
+    tokens.c.expires,
+    tokens.c.revoked,
+    tokens.c.last_used,
+)
 
 
 def token_by_hash(conn: Connection, secret_hash: str) -> TokenRow | None:

@@ -5,7 +5,21 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Select, and_, delete, exists, func, insert, not_, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Select,
+    and_,
+    delete,
+    exists,
+    func,
+    insert,
+    not_,
+    or_,
+    select,
+    true,
+    update,
+)
 
 from lionrock.access.model import Audience
 from lionrock.access.policy import Visibility
@@ -78,9 +92,18 @@ class ObjectQuery:
 
 
 _COLUMNS = (
-    objects.c.pk, objects.c.stix_id, objects.c.stix_type, objects.c.version, objects.c.spec_version,
-    objects.c.date_added, objects.c.producer_org_id, objects.c.tlp, objects.c.community,
-    objects.c.anonymous, objects.c.channel, objects.c.body,
+    objects.c.pk,
+    objects.c.stix_id,
+    objects.c.stix_type,
+    objects.c.version,
+    objects.c.spec_version,
+    objects.c.date_added,
+    objects.c.producer_org_id,
+    objects.c.tlp,
+    objects.c.community,
+    objects.c.anonymous,
+    objects.c.channel,
+    objects.c.body,
 )
 
 
@@ -96,9 +119,14 @@ def existing_for_write(conn: Connection, keys: Iterable[tuple[str, str]]) -> dic
     found: dict[tuple[str, str], Existing] = {}
     for start in range(0, len(ids), _CHUNK):
         rows = conn.execute(
-            select(objects.c.pk, objects.c.stix_id, objects.c.version, objects.c.body, objects.c.tlp,
-                   objects.c.producer_org_id)
-            .where(objects.c.stix_id.in_(ids[start:start + _CHUNK]))
+            select(
+                objects.c.pk,
+                objects.c.stix_id,
+                objects.c.version,
+                objects.c.body,
+                objects.c.tlp,
+                objects.c.producer_org_id,
+            ).where(objects.c.stix_id.in_(ids[start : start + _CHUNK]))
         )
         for pk, sid, ver, body, tlp, producer in rows:
             if (sid, ver) in wanted:
@@ -112,11 +140,20 @@ def insert_versions(conn: Connection, versions: Sequence[NewVersion], first_date
         return []
     rows = [
         {
-            "stix_id": v.stix_id, "stix_type": v.stix_type, "version": v.version,
-            "spec_version": v.spec_version, "date_added": first_date_added + i,
-            "producer_org_id": v.producer_org_id, "tlp": v.tlp, "community": v.audience.community,
-            "anonymous": v.anonymous, "channel": v.channel, "has_refs": bool(v.ref_ids),
-            "value": v.value, "search_text": v.search_text, "body": v.body,
+            "stix_id": v.stix_id,
+            "stix_type": v.stix_type,
+            "version": v.version,
+            "spec_version": v.spec_version,
+            "date_added": first_date_added + i,
+            "producer_org_id": v.producer_org_id,
+            "tlp": v.tlp,
+            "community": v.audience.community,
+            "anonymous": v.anonymous,
+            "channel": v.channel,
+            "has_refs": bool(v.ref_ids),
+            "value": v.value,
+            "search_text": v.search_text,
+            "body": v.body,
         }
         for i, v in enumerate(versions)
     ]
@@ -139,9 +176,13 @@ def widen_audience(conn: Connection, pk: int, extra: Audience, date_added: int) 
     """Add audience to a held version; returns True if anyone new may now see it. The version is
     re-dated so that incremental readers who just gained it receive it."""
     have = conn.execute(select(audience.c.org_id, audience.c.group_id).where(audience.c.object_pk == pk))
-    orgs_held, groups_held = set(), set()
+    orgs_held: set[int] = set()
+    groups_held: set[int] = set()
     for org_id, group_id in have:
-        (orgs_held if org_id is not None else groups_held).add(org_id if org_id is not None else group_id)
+        if org_id is not None:
+            orgs_held.add(org_id)
+        else:
+            groups_held.add(group_id)
     community = bool(conn.execute(select(objects.c.community).where(objects.c.pk == pk)).scalar_one())
     new_orgs, new_groups = extra.org_ids - orgs_held, extra.group_ids - groups_held
     gains_community = extra.community and not community
@@ -179,27 +220,44 @@ def _filtered(vis: Visibility, q: ObjectQuery) -> Select[tuple[object, ...]]:
     if q.value is not None:
         stmt = stmt.where(objects.c.value == q.value.strip().lower())
     if q.group_id is not None:
-        stmt = stmt.where(exists(select(1).where(audience.c.object_pk == objects.c.pk,
-                                                 audience.c.group_id == q.group_id)))
+        stmt = stmt.where(
+            exists(select(1).where(audience.c.object_pk == objects.c.pk, audience.c.group_id == q.group_id))
+        )
     if q.channel is not None:
         stmt = stmt.where(objects.c.channel == q.channel)
     return stmt.where(_version_filter(vis, q.versions))
 
 
-def _version_filter(vis: Visibility, wanted: tuple[str, ...]) -> object:
+def _version_filter(vis: Visibility, wanted: tuple[str, ...]) -> ColumnElement[bool]:
     if "all" in wanted:
-        return and_()
+        return true()
     other = objects.alias()
-    clauses = []
+    clauses: list[ColumnElement[bool]] = []
     for w in wanted:
         if w == "last":
-            clauses.append(not_(exists(select(1).where(
-                other.c.stix_id == objects.c.stix_id, other.c.version > objects.c.version,
-                visible(vis, other)))))
+            clauses.append(
+                not_(
+                    exists(
+                        select(1).where(
+                            other.c.stix_id == objects.c.stix_id,
+                            other.c.version > objects.c.version,
+                            visible(vis, other),
+                        )
+                    )
+                )
+            )
         elif w == "first":
-            clauses.append(not_(exists(select(1).where(
-                other.c.stix_id == objects.c.stix_id, other.c.version < objects.c.version,
-                visible(vis, other)))))
+            clauses.append(
+                not_(
+                    exists(
+                        select(1).where(
+                            other.c.stix_id == objects.c.stix_id,
+                            other.c.version < objects.c.version,
+                            visible(vis, other),
+                        )
+                    )
+                )
+            )
         else:
             clauses.append(objects.c.version == w)
     return or_(*clauses)
@@ -224,16 +282,22 @@ def versions_of(conn: Connection, vis: Visibility, stix_id: str) -> list[StoredV
 def relationship_ids_of(conn: Connection, vis: Visibility, stix_id: str) -> list[StoredVersion]:
     """Visible relationships and sightings that reference an object (latest versions)."""
     q = ObjectQuery(types=("relationship", "sighting"), limit=10_000)
-    stmt = _filtered(vis, q).where(
-        exists(select(1).where(refs.c.object_pk == objects.c.pk, refs.c.ref_id == stix_id))
-    ).order_by(objects.c.date_added)
+    stmt = (
+        _filtered(vis, q)
+        .where(exists(select(1).where(refs.c.object_pk == objects.c.pk, refs.c.ref_id == stix_id)))
+        .order_by(objects.c.date_added)
+    )
     return [_to_stored(r) for r in conn.execute(stmt)]
 
 
 def delete_object(conn: Connection, stix_id: str, producer_org_id: int) -> int:
     """Delete the versions of an object that an organisation produced; returns how many."""
-    pks = [r[0] for r in conn.execute(select(objects.c.pk).where(
-        objects.c.stix_id == stix_id, objects.c.producer_org_id == producer_org_id))]
+    pks = [
+        r[0]
+        for r in conn.execute(
+            select(objects.c.pk).where(objects.c.stix_id == stix_id, objects.c.producer_org_id == producer_org_id)
+        )
+    ]
     if not pks:
         return 0
     conn.execute(delete(audience).where(audience.c.object_pk.in_(pks)))

@@ -19,7 +19,8 @@ from sqlalchemy import (
 metadata = MetaData()
 
 orgs = Table(
-    "orgs", metadata,
+    "orgs",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("kind", String(32), nullable=False),
@@ -28,20 +29,23 @@ orgs = Table(
 )
 
 groups = Table(
-    "sharing_groups", metadata,
+    "sharing_groups",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("name", String(200), nullable=False, unique=True),
     Column("created", BigInteger, nullable=False),
 )
 
 group_members = Table(
-    "group_members", metadata,
+    "group_members",
+    metadata,
     Column("group_id", Integer, ForeignKey("sharing_groups.id", ondelete="CASCADE"), primary_key=True),
     Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
 )
 
 tokens = Table(
-    "tokens", metadata,
+    "tokens",
+    metadata,
     Column("id", Integer, primary_key=True),
     Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), nullable=False),
     Column("role", String(32), nullable=False),
@@ -55,7 +59,8 @@ tokens = Table(
 )
 
 objects = Table(
-    "objects", metadata,
+    "objects",
+    metadata,
     Column("pk", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("stix_id", String(300), nullable=False),
     Column("stix_type", String(250), nullable=False),
@@ -78,9 +83,14 @@ Index("ix_objects_type_date_added", objects.c.stix_type, objects.c.date_added)
 Index("ix_objects_value", objects.c.value)
 
 audience = Table(
-    "audience", metadata,
-    Column("object_pk", BigInteger().with_variant(Integer, "sqlite"),
-           ForeignKey("objects.pk", ondelete="CASCADE"), nullable=False),
+    "audience",
+    metadata,
+    Column(
+        "object_pk",
+        BigInteger().with_variant(Integer, "sqlite"),
+        ForeignKey("objects.pk", ondelete="CASCADE"),
+        nullable=False,
+    ),
     Column("org_id", Integer, nullable=True),
     Column("group_id", Integer, nullable=True),
 )
@@ -88,16 +98,22 @@ Index("ix_audience_object", audience.c.object_pk)
 Index("ix_audience_group", audience.c.group_id, audience.c.object_pk)
 
 refs = Table(
-    "refs", metadata,
-    Column("object_pk", BigInteger().with_variant(Integer, "sqlite"),
-           ForeignKey("objects.pk", ondelete="CASCADE"), nullable=False),
+    "refs",
+    metadata,
+    Column(
+        "object_pk",
+        BigInteger().with_variant(Integer, "sqlite"),
+        ForeignKey("objects.pk", ondelete="CASCADE"),
+        nullable=False,
+    ),
     Column("ref_id", String(300), nullable=False),
 )
 Index("ix_refs_object", refs.c.object_pk)
 Index("ix_refs_ref", refs.c.ref_id)
 
 audit = Table(
-    "audit", metadata,
+    "audit",
+    metadata,
     Column("seq", BigInteger().with_variant(Integer, "sqlite"), primary_key=True, autoincrement=True),
     Column("at", BigInteger, nullable=False),
     Column("org_id", Integer, nullable=True),
@@ -111,7 +127,8 @@ audit = Table(
 )
 
 taxii_status = Table(
-    "taxii_status", metadata,
+    "taxii_status",
+    metadata,
     Column("id", String(36), primary_key=True),
     Column("org_id", Integer, nullable=False),
     Column("created", BigInteger, nullable=False),

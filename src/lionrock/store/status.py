@@ -13,8 +13,9 @@ def save(conn: Connection, status_id: str, org_id: int, created: int, body: str)
 
 def load(conn: Connection, status_id: str, org_id: int) -> str | None:
     """A status is readable only by the organisation that made the request."""
-    return conn.execute(select(taxii_status.c.body).where(
-        taxii_status.c.id == status_id, taxii_status.c.org_id == org_id)).scalar()
+    return conn.execute(
+        select(taxii_status.c.body).where(taxii_status.c.id == status_id, taxii_status.c.org_id == org_id)
+    ).scalar()
 
 
 def purge_before(conn: Connection, cutoff: int) -> None:

@@ -10,13 +10,13 @@ from starlette.concurrency import run_in_threadpool
 
 from lionrock.access.model import Principal
 from lionrock.errors import BadRequest, Forbidden, Invalid, NotAcceptable, NotFound, UnsupportedMediaType
+from lionrock.http.body import parse_json, read_limited
+from lionrock.http.paging import decode_cursor, encode_cursor
+from lionrock.http.responses import hub_of, principal
 from lionrock.hub import Hub, query, statuses
 from lionrock.hub.collections import Collection, collection_for, collections_for
 from lionrock.hub.members import own_identity
 from lionrock.hub.publish import PublishRequest, delete, publish
-from lionrock.http.body import parse_json, read_limited
-from lionrock.http.paging import decode_cursor, encode_cursor
-from lionrock.http.responses import hub_of, principal
 from lionrock.stix.ids import timestamp_to_us, us_to_timestamp, version_of
 from lionrock.store.objects import ObjectQuery
 from lionrock.taxii.media import STIX_MEDIA, TAXII_MEDIA, TaxiiJSON, accepts_taxii, is_taxii_content
@@ -29,8 +29,9 @@ def negotiate(request: Request) -> None:
         raise NotAcceptable(f"this server answers with {TAXII_MEDIA}")
 
 
-router = APIRouter(prefix="/taxii2", default_response_class=TaxiiJSON, dependencies=[Depends(negotiate)],
-                   tags=["TAXII 2.1"])
+router = APIRouter(
+    prefix="/taxii2", default_response_class=TaxiiJSON, dependencies=[Depends(negotiate)], tags=["TAXII 2.1"]
+)
 Caller = Annotated[Principal, Depends(principal)]
 HubDep = Annotated[Hub, Depends(hub_of)]
 
@@ -38,19 +39,36 @@ HubDep = Annotated[Hub, Depends(hub_of)]
 @router.get("/", summary="TAXII discovery")
 def discovery(who: Caller, hub: HubDep, request: Request) -> TaxiiJSON:
     root = str(request.url_for("api_root"))
-    return TaxiiJSON({"title": hub.settings.title, "description": "lionrock threat-intelligence hub",
-                      "default": root, "api_roots": [root]})
+    return TaxiiJSON(
+        {
+            "title": hub.settings.title,
+            "description": "lionrock threat-intelligence hub",
+            "default": root,
+            "api_roots": [root],
+        }
+    )
 
 
 @router.get(f"/{API_ROOT}/", name="api_root", summary="API root information")
 def api_root(who: Caller, hub: HubDep) -> TaxiiJSON:
-    return TaxiiJSON({"title": f"{hub.settings.title} sharing", "versions": [TAXII_MEDIA],
-                      "max_content_length": hub.settings.max_content_length})
+    return TaxiiJSON(
+        {
+            "title": f"{hub.settings.title} sharing",
+            "versions": [TAXII_MEDIA],
+            "max_content_length": hub.settings.max_content_length,
+        }
+    )
 
 
 def _collection_json(c: Collection) -> dict[str, Any]:
-    return {"id": c.id, "title": c.title, "description": c.description, "can_read": c.can_read,
-            "can_write": c.can_write, "media_types": [STIX_MEDIA]}
+    return {
+        "id": c.id,
+        "title": c.title,
+        "description": c.description,
+        "can_read": c.can_read,
+        "can_write": c.can_write,
+        "media_types": [STIX_MEDIA],
+    }
 
 
 @router.get(f"/{API_ROOT}/collections/", summary="Collections you may use")
@@ -91,17 +109,25 @@ def _query(request: Request, hub: Hub, c: Collection, ids: tuple[str, ...] = ())
         if v not in ("last", "first", "all") and timestamp_to_us(v) is None:
             raise BadRequest(f"match[version] value {v!r} is not last, first, all or a timestamp")
     return ObjectQuery(
-        ids=ids or _split(p.get("match[id]")), types=_split(p.get("match[type]")),
-        spec_versions=_split(p.get("match[spec_version]")), versions=versions, added_after=after,
-        group_id=c.read_group_id, channel=c.channel, limit=limit,
-        after=decode_cursor(p["next"]) if p.get("next") else None)
+        ids=ids or _split(p.get("match[id]")),
+        types=_split(p.get("match[type]")),
+        spec_versions=_split(p.get("match[spec_version]")),
+        versions=versions,
+        added_after=after,
+        group_id=c.read_group_id,
+        channel=c.channel,
+        limit=limit,
+        after=decode_cursor(p["next"]) if p.get("next") else None,
+    )
 
 
 def _page_headers(page: query.Page) -> dict[str, str]:
     if not page.items:
         return {}
-    return {"X-TAXII-Date-Added-First": page.items[0].meta["date_added"],
-            "X-TAXII-Date-Added-Last": page.items[-1].meta["date_added"]}
+    return {
+        "X-TAXII-Date-Added-First": page.items[0].meta["date_added"],
+        "X-TAXII-Date-Added-Last": page.items[-1].meta["date_added"],
+    }
 
 
 def _envelope(page: query.Page) -> dict[str, Any]:
@@ -135,9 +161,15 @@ def get_manifest(collection_id: str, request: Request, who: Caller, hub: HubDep)
     if page.next_cursor:
         env["next"] = encode_cursor(page.next_cursor)
     if page.items:
-        env["objects"] = [{"id": i.version.stix_id, "date_added": i.meta["date_added"],
-                           "version": i.version.version or i.meta["date_added"], "media_type": STIX_MEDIA}
-                          for i in page.items]
+        env["objects"] = [
+            {
+                "id": i.version.stix_id,
+                "date_added": i.meta["date_added"],
+                "version": i.version.version or i.meta["date_added"],
+                "media_type": STIX_MEDIA,
+            }
+            for i in page.items
+        ]
     return TaxiiJSON(env, headers=_page_headers(page))
 
 
@@ -150,18 +182,32 @@ def get_object(collection_id: str, object_id: str, request: Request, who: Caller
     return TaxiiJSON(_envelope(page), headers=_page_headers(page))
 
 
-@router.get(f"/{API_ROOT}/collections/{{collection_id}}/objects/{{object_id}}/versions/",
-            summary="Get an object's versions")
+@router.get(
+    f"/{API_ROOT}/collections/{{collection_id}}/objects/{{object_id}}/versions/", summary="Get an object's versions"
+)
 def get_versions(collection_id: str, object_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
     c = _readable(hub, who, collection_id)
     q = _query(request, hub, c, ids=(object_id,))
-    page = query.list_objects(hub, who, ObjectQuery(
-        ids=(object_id,), spec_versions=q.spec_versions, versions=("all",), added_after=q.added_after,
-        group_id=c.read_group_id, channel=c.channel, limit=q.limit, after=q.after))
+    page = query.list_objects(
+        hub,
+        who,
+        ObjectQuery(
+            ids=(object_id,),
+            spec_versions=q.spec_versions,
+            versions=("all",),
+            added_after=q.added_after,
+            group_id=c.read_group_id,
+            channel=c.channel,
+            limit=q.limit,
+            after=q.after,
+        ),
+    )
     if not page.items and q.after is None:
         raise NotFound(f"no object {object_id} in this collection that you may see")
-    env: dict[str, Any] = {"more": page.more,
-                           "versions": sorted(i.version.version or i.meta["date_added"] for i in page.items)}
+    env: dict[str, Any] = {
+        "more": page.more,
+        "versions": sorted(i.version.version or i.meta["date_added"] for i in page.items),
+    }
     if page.next_cursor:
         env["next"] = encode_cursor(page.next_cursor)
     return TaxiiJSON(env, headers=_page_headers(page))
@@ -187,11 +233,26 @@ def _status(request_id: str, now: str, objs: list[Any], ok: set[int], errors: di
         if i in ok:
             successes.append(entry)
         else:
-            failures.append({**entry, "message": errors.get(
-                i, "not stored: the envelope was rejected because of the other failures listed")})
-    return {"id": request_id, "status": "complete", "request_timestamp": now, "total_count": len(objs),
-            "success_count": len(successes), "successes": successes, "failure_count": len(failures),
-            "failures": failures, "pending_count": 0, "pendings": []}
+            failures.append(
+                {
+                    **entry,
+                    "message": errors.get(
+                        i, "not stored: the envelope was rejected because of the other failures listed"
+                    ),
+                }
+            )
+    return {
+        "id": request_id,
+        "status": "complete",
+        "request_timestamp": now,
+        "total_count": len(objs),
+        "success_count": len(successes),
+        "successes": successes,
+        "failure_count": len(failures),
+        "failures": failures,
+        "pending_count": 0,
+        "pendings": [],
+    }
 
 
 @router.post(f"/{API_ROOT}/collections/{{collection_id}}/objects/", status_code=202, summary="Add objects")
@@ -212,8 +273,7 @@ async def add_objects(collection_id: str, request: Request, who: Caller, hub: Hu
         ok: set[int] = set()
         errors: dict[int, str] = {}
         try:
-            publish(hub, who, PublishRequest(objs, c.write_audience, None, False, c.channel),
-                    own_identity(hub, who))
+            publish(hub, who, PublishRequest(objs, c.write_audience, None, False, c.channel), own_identity(hub, who))
             ok = set(range(len(objs)))
         except Invalid as exc:
             for p in exc.problems:

@@ -45,5 +45,4 @@ class TaxiiJSON(Response):
 
 
 def taxii_error(status: int, title: str, description: str = "") -> TaxiiJSON:
-    return TaxiiJSON({"title": title, "description": description, "http_status": str(status)},
-                     status_code=status)
+    return TaxiiJSON({"title": title, "description": description, "http_status": str(status)}, status_code=status)

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# One command on a fresh machine: virtualenv, install, embedded SQLite hub with demo data, serve.
+#   bash quickstart.sh            (HOST/PORT/LIONROCK_DATABASE_URL may be set in the environment)
+set -euo pipefail
+cd "$(dirname "$0")"
+HOST="${HOST:-127.0.0.1}"
+PORT="${PORT:-8000}"
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --upgrade pip
+.venv/bin/python -m pip install --quiet -e .
+mkdir -p .lionrock
+export LIONROCK_DATABASE_URL="${LIONROCK_DATABASE_URL:-sqlite:///$PWD/.lionrock/hub.db}"
+.venv/bin/lionrock init
+.venv/bin/lionrock demo load
+cat <<MSG
+
+lionrock is starting on http://$HOST:$PORT/
+  API docs (try it out):   http://$HOST:$PORT/docs
+  TAXII 2.1 discovery:     http://$HOST:$PORT/taxii2/
+Log in with any token above: 'Authorization: Bearer <token>', or HTTP Basic with any user name
+and the token as password. Example:
+  curl -H "Authorization: Bearer <token>" http://$HOST:$PORT/api/v1/objects?limit=5
+Database: $LIONROCK_DATABASE_URL   (Ctrl-C stops the hub; run this again to restart it)
+
+MSG
+exec .venv/bin/lionrock serve --host "$HOST" --port "$PORT"
