@@ -7,6 +7,7 @@ import json
 import pytest
 from stix2validator import ValidationOptions, validate_instance
 
+from lionrock.stix.ids import timestamp_key
 from lionrock.stix.validate import object_problems
 from tests.conftest import shared
 from tests.factories import T0, indicator, relationship, sighting
@@ -97,3 +98,25 @@ def test_objects_we_refuse_the_oracle_refuses_too() -> None:
         obj = {**indicator(), **change}
         assert object_problems(obj)
         assert not validate_instance(obj, options).is_valid
+
+
+@pytest.mark.parametrize(
+    ("value", "ok"),
+    [
+        ("2024-02-29T00:00:00Z", True),
+        ("2023-02-29T00:00:00Z", False),
+        ("2026-04-31T00:00:00.000Z", False),
+        ("2026-12-31T23:59:60.123456789Z", True),
+        ("2026-13-01T00:00:00Z", False),
+        ("2026-01-01T24:00:00Z", False),
+        ("2026-01-01T00:00:00+08:00", False),
+    ],
+)
+def test_timestamps(value: str, ok: bool) -> None:
+    assert (timestamp_key(value) is not None) is ok
+
+
+def test_timestamp_order_ignores_precision() -> None:
+    assert timestamp_key("2026-01-01T00:00:00Z") == timestamp_key("2026-01-01T00:00:00.000Z")
+    obj = {**indicator(), "created": "2026-01-01T00:00:00.5Z", "modified": "2026-01-01T00:00:00.499Z"}
+    assert "modified is earlier than created" in object_problems(obj)

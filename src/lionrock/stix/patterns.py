@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 _TOKEN_RE = re.compile(
     r"""
@@ -270,17 +271,37 @@ class _Parser:
         return values
 
 
+# The shape of nearly every indicator in bulk feeds: one equality on one property. Anything this
+# matches is valid by construction, so it skips the tokenizer (about 5x faster).
+_SIMPLE_RE = re.compile(
+    r"^\[([a-z0-9][a-z0-9-]*[a-z0-9]):([a-z_][a-z0-9_]*(?:\.(?:'[^'\\]+'|[a-z_][a-zA-Z0-9_-]*))*)"
+    r" = '([^'\\]*)'\]$"
+)
+
+
+@lru_cache(maxsize=4096)
+def _parse(text: str) -> tuple[Comparison, ...] | str:
+    simple = _SIMPLE_RE.match(text)
+    if simple is not None:
+        obj_type, path, value = simple.groups()
+        return (Comparison(obj_type, path.replace("'", ""), "=", False, value),)
+    try:
+        parser = _Parser(text)
+        parser.pattern()
+    except PatternError as exc:
+        return str(exc)
+    return tuple(parser.comparisons)
+
+
 def parse_pattern(text: str) -> list[Comparison]:
     """Check a STIX 2.1 pattern; return its comparisons or raise PatternError."""
-    parser = _Parser(text)
-    parser.pattern()
-    return parser.comparisons
+    parsed = _parse(text)
+    if isinstance(parsed, str):
+        raise PatternError(parsed)
+    return list(parsed)
 
 
 def pattern_error(text: str) -> str | None:
     """The reason a pattern is invalid, or None when it is valid."""
-    try:
-        parse_pattern(text)
-    except PatternError as exc:
-        return str(exc)
-    return None
+    parsed = _parse(text)
+    return parsed if isinstance(parsed, str) else None

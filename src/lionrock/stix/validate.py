@@ -18,7 +18,7 @@ from lionrock.stix.ids import (
     SDO_TYPES,
     SRO_TYPES,
     TYPE_RE,
-    parse_timestamp,
+    timestamp_key,
 )
 from lionrock.stix.patterns import pattern_error
 
@@ -152,15 +152,18 @@ def object_problems(obj: object) -> list[str]:
     spec = obj.get("spec_version")
     if spec is not None and spec != "2.1":
         problems.append(f"spec_version must be '2.1', not {spec!r}")
+    keys: dict[str, str | None] = {}
     for prop in TIMESTAMP_PROPS.intersection(obj) if known else ("created", "modified"):
-        if prop in obj and parse_timestamp(obj[prop]) is None:
-            problems.append(f"{prop} is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s]Z)")
-    created, modified = parse_timestamp(obj.get("created")), parse_timestamp(obj.get("modified"))
+        if prop in obj:
+            keys[prop] = timestamp_key(obj[prop])
+            if keys[prop] is None:
+                problems.append(f"{prop} is not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s]Z)")
+    created, modified = keys.get("created"), keys.get("modified")
     if created and modified and modified < created:
         problems.append("modified is earlier than created")
     problems.extend(_problems_in_refs(obj))
     if otype == "indicator":
-        problems.extend(_indicator_problems(obj))
+        problems.extend(_indicator_problems(obj, keys))
     elif otype == "sighting":
         count = obj.get("count")
         if count is not None and (not isinstance(count, int) or not 0 <= count <= 999_999_999):
@@ -172,7 +175,7 @@ def object_problems(obj: object) -> list[str]:
     return problems
 
 
-def _indicator_problems(obj: Mapping[str, Any]) -> Iterator[str]:
+def _indicator_problems(obj: Mapping[str, Any], keys: Mapping[str, str | None]) -> Iterator[str]:
     pattern = obj.get("pattern")
     if not isinstance(pattern, str):
         return
@@ -180,7 +183,6 @@ def _indicator_problems(obj: Mapping[str, Any]) -> Iterator[str]:
         error = pattern_error(pattern)
         if error:
             yield f"pattern is not valid STIX patterning: {error}"
-    valid_from = parse_timestamp(obj.get("valid_from"))
-    valid_until = parse_timestamp(obj.get("valid_until"))
+    valid_from, valid_until = keys.get("valid_from"), keys.get("valid_until")
     if valid_from and valid_until and valid_until <= valid_from:
         yield "valid_until must be later than valid_from"
