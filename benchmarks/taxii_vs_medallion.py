@@ -100,20 +100,24 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=1000, help="objects per add request")
     parser.add_argument("--page", type=int, default=1000, help="objects per read page (both servers)")
     parser.add_argument("--database", default=None, help="lionrock database URL (default: fresh SQLite)")
-    parser.add_argument("--medallion-size", type=int, default=10_000)
+    parser.add_argument("--medallion-size", type=int, default=10_000, help="0 skips medallion")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        m_proc, m_base = start_medallion(work, args.page)
-        try:
-            m_col = Collection(
-                f"{m_base}/bench/collections/{MEDALLION_COLLECTION}/", user=MEDALLION_USER, password=MEDALLION_PASSWORD
-            )
-            m_add, m_read = measure(m_col, args.medallion_size, args.batch, args.page, seed=1)
-        finally:
-            m_proc.terminate()
-        print(f"medallion  {args.medallion_size:>9,} objects: add {m_add:10,.0f} obj/s   read {m_read:10,.0f} obj/s")
+        m_add = m_read = 0.0
+        if args.medallion_size:
+            m_proc, m_base = start_medallion(work, args.page)
+            try:
+                m_col = Collection(
+                    f"{m_base}/bench/collections/{MEDALLION_COLLECTION}/",
+                    user=MEDALLION_USER,
+                    password=MEDALLION_PASSWORD,
+                )
+                m_add, m_read = measure(m_col, args.medallion_size, args.batch, args.page, seed=1)
+            finally:
+                m_proc.terminate()
+            print(f"medallion  {args.medallion_size:>9,} objects: add {m_add:10,.0f} obj/s   read {m_read:10,.0f} obj/s")
         for size in args.sizes:
             run_dir = work / f"lionrock-{size}"
             run_dir.mkdir()
@@ -124,7 +128,7 @@ def main() -> None:
             finally:
                 proc.terminate()
             line = f"lionrock   {size:>9,} objects: add {add:10,.0f} obj/s   read {read:10,.0f} obj/s"
-            if size == args.medallion_size:
+            if size == args.medallion_size and m_read:
                 line += f"   ratio lionrock/medallion: add {add / m_add:5.1f}x  read {read / m_read:5.1f}x"
             print(line, flush=True)
 

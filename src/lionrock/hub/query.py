@@ -32,6 +32,11 @@ class Shown:
         return orjson.loads(self.version.body)  # type: ignore[no-any-return]
 
     @property
+    def raw(self) -> orjson.Fragment:
+        """The stored JSON, embedded as is by orjson: no parse and re-serialise on read paths."""
+        return orjson.Fragment(self.version.body)
+
+    @property
     def date_added(self) -> str:
         return us_to_timestamp(self.version.date_added)
 
@@ -93,7 +98,10 @@ def get_object(hub: Hub, principal: Principal, stix_id: str, all_versions: bool 
         return _present(conn, vis, rows if all_versions else rows[-1:])
 
 
-def list_objects(hub: Hub, principal: Principal, q: store.ObjectQuery, *, outward: bool = False) -> Page:
+def list_objects(
+    hub: Hub, principal: Principal, q: store.ObjectQuery, *, outward: bool = False, describe: bool = True
+) -> Page:
+    """One page of visible versions; `describe=False` skips TLP/audience/producer (TAXII needs none)."""
     vis = visibility_for(principal)
     if outward:
         vis = vis.outward()
@@ -101,7 +109,7 @@ def list_objects(hub: Hub, principal: Principal, q: store.ObjectQuery, *, outwar
         rows = store.query_versions(conn, vis, q)
         more = len(rows) > q.limit
         rows = rows[: q.limit]
-        items = _present(conn, vis, rows)
+        items = _present(conn, vis, rows) if describe else [Shown(r, {}) for r in rows]
     cursor = (rows[-1].date_added, rows[-1].pk) if more and rows else None
     return Page(items, more, cursor)
 

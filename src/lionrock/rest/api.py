@@ -27,7 +27,7 @@ HubDep = Annotated[Hub, Depends(hub_of)]
 
 
 def _shown(item: query.Shown) -> dict[str, Any]:
-    return {"object": item.obj, "meta": item.meta}
+    return {"object": item.raw, "meta": item.meta}
 
 
 def resolve_audience(hub: Hub, spec: Any) -> Audience:

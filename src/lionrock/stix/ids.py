@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from calendar import monthrange
+from functools import lru_cache
 from datetime import UTC, datetime, timedelta
 
 TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$")
@@ -136,7 +137,13 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 def us_to_timestamp(us: int) -> str:
     """Microseconds since the epoch (how the store keeps date_added) as a STIX timestamp."""
-    return format_timestamp_us(_EPOCH + timedelta(microseconds=us))
+    seconds, micro = divmod(us, 1_000_000)
+    return f"{_second_prefix(seconds)}.{micro:06d}Z"
+
+
+@lru_cache(maxsize=1024)
+def _second_prefix(seconds: int) -> str:
+    return (_EPOCH + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S")
 
 
 def timestamp_to_us(value: str) -> int | None:

@@ -125,8 +125,8 @@ def _page_headers(page: query.Page) -> dict[str, str]:
     if not page.items:
         return {}
     return {
-        "X-TAXII-Date-Added-First": page.items[0].meta["date_added"],
-        "X-TAXII-Date-Added-Last": page.items[-1].meta["date_added"],
+        "X-TAXII-Date-Added-First": page.items[0].date_added,
+        "X-TAXII-Date-Added-Last": page.items[-1].date_added,
     }
 
 
@@ -135,7 +135,7 @@ def _envelope(page: query.Page) -> dict[str, Any]:
     if page.next_cursor:
         env["next"] = encode_cursor(page.next_cursor)
     if page.items:
-        env["objects"] = [item.obj for item in page.items]
+        env["objects"] = [item.raw for item in page.items]
     return env
 
 
@@ -149,14 +149,14 @@ def _readable(hub: Hub, who: Principal, collection_id: str) -> Collection:
 @router.get(f"/{API_ROOT}/collections/{{collection_id}}/objects/", summary="Get objects")
 def get_objects(collection_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
     c = _readable(hub, who, collection_id)
-    page = query.list_objects(hub, who, _query(request, hub, c))
+    page = query.list_objects(hub, who, _query(request, hub, c), describe=False)
     return TaxiiJSON(_envelope(page), headers=_page_headers(page))
 
 
 @router.get(f"/{API_ROOT}/collections/{{collection_id}}/manifest/", summary="Get the manifest")
 def get_manifest(collection_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
     c = _readable(hub, who, collection_id)
-    page = query.list_objects(hub, who, _query(request, hub, c))
+    page = query.list_objects(hub, who, _query(request, hub, c), describe=False)
     env: dict[str, Any] = {"more": page.more}
     if page.next_cursor:
         env["next"] = encode_cursor(page.next_cursor)
@@ -164,8 +164,8 @@ def get_manifest(collection_id: str, request: Request, who: Caller, hub: HubDep)
         env["objects"] = [
             {
                 "id": i.version.stix_id,
-                "date_added": i.meta["date_added"],
-                "version": i.version.version or i.meta["date_added"],
+                "date_added": i.date_added,
+                "version": i.version.version or i.date_added,
                 "media_type": STIX_MEDIA,
             }
             for i in page.items
@@ -176,7 +176,7 @@ def get_manifest(collection_id: str, request: Request, who: Caller, hub: HubDep)
 @router.get(f"/{API_ROOT}/collections/{{collection_id}}/objects/{{object_id}}/", summary="Get an object")
 def get_object(collection_id: str, object_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
     c = _readable(hub, who, collection_id)
-    page = query.list_objects(hub, who, _query(request, hub, c, ids=(object_id,)))
+    page = query.list_objects(hub, who, _query(request, hub, c, ids=(object_id,)), describe=False)
     if not page.items and not request.query_params.get("next"):
         raise NotFound(f"no object {object_id} in this collection that you may see")
     return TaxiiJSON(_envelope(page), headers=_page_headers(page))
@@ -201,12 +201,13 @@ def get_versions(collection_id: str, object_id: str, request: Request, who: Call
             limit=q.limit,
             after=q.after,
         ),
+        describe=False,
     )
     if not page.items and q.after is None:
         raise NotFound(f"no object {object_id} in this collection that you may see")
     env: dict[str, Any] = {
         "more": page.more,
-        "versions": sorted(i.version.version or i.meta["date_added"] for i in page.items),
+        "versions": sorted(i.version.version or i.date_added for i in page.items),
     }
     if page.next_cursor:
         env["next"] = encode_cursor(page.next_cursor)
