@@ -99,8 +99,12 @@ def _audience(world: World, spec: dict[str, Any]) -> Audience:
     )
 
 
-def _expected(world: World, model: dict[str, tuple[Release, dict[str, Any]]], org: str) -> set[str]:
+def _expected(
+    world: World, model: dict[str, tuple[Release, dict[str, Any]]], org: str, outward: bool = False
+) -> set[str]:
     vis = Visibility(world.org_ids[org], frozenset(world.group_ids[g] for g, m in GROUPS.items() if org in m))
+    if outward:
+        vis = vis.outward()
     released = {oid for oid, (rel, _) in model.items() if can_see(vis, rel)}
     shown = set()
     for oid in released:
@@ -163,6 +167,9 @@ def test_every_read_path_obeys_the_policy(scenario: list[Pub]) -> None:
             assert {o["id"] for o in taxii.get("objects", [])} == expected, org
             manifest = client.get(f"{TAXII}/{COMMUNITY_ID}/manifest/", headers={**auth, **TAXII_HEADERS}).json()
             assert {o["id"] for o in manifest.get("objects", [])} == expected, org
+            outward = client.get("/api/v1/feeds/outward", params={"limit": 10000}, headers=auth).json()
+            assert {o["id"] for o in outward["objects"]} == _expected(world, model, org, outward=True), org
+            assert all(model[o["id"]][0].tlp.leaves_hub for o in outward["objects"])
             for group, group_members in GROUPS.items():
                 url = f"{TAXII}/{group_collection_id(group)}/objects/"
                 got = client.get(url, headers={**auth, **TAXII_HEADERS})

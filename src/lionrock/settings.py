@@ -30,8 +30,14 @@ class Settings:
         values: dict[str, object] = {}
         for f in fields(cls):
             raw = src.get(f"LIONROCK_{f.name.upper()}")
-            if raw is not None:
-                values[f.name] = int(raw) if f.type == "int" else raw
+            if raw is None:
+                continue
+            if f.type == "int":
+                if not raw.strip().isdigit():
+                    raise ValueError(f"LIONROCK_{f.name.upper()} must be a whole number, not {raw!r}")
+                values[f.name] = int(raw)
+            else:
+                values[f.name] = raw
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
 

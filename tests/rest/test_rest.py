@@ -157,3 +157,17 @@ def test_openapi_is_served(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert "/api/v1/bundles" in spec["paths"] and "/taxii2/api/collections/" in spec["paths"]
     assert client.get("/docs").status_code == 200
+
+
+def test_outward_feed_carries_clear_and_green_only(client: TestClient, world: World) -> None:
+    levels = {t: indicator(tlp=t) for t in Tlp}
+    for tlp, obj in levels.items():
+        audience = {"orgs": ["bank-b"]} if tlp is Tlp.RED else {"community": True}
+        r = client.post(URL, headers=world.auth("bank-a"), json={"bundle": bundle(obj), "audience": audience})
+        assert r.status_code == 201
+    feed = client.get("/api/v1/feeds/outward", headers=world.auth("bank-b")).json()
+    assert feed["type"] == "bundle"
+    assert {o["id"] for o in feed["objects"]} == {levels[Tlp.CLEAR]["id"], levels[Tlp.GREEN]["id"]}
+    # the producer itself cannot push its own AMBER or RED out either
+    own = client.get("/api/v1/feeds/outward", headers=world.auth("bank-a")).json()
+    assert {o["id"] for o in own["objects"]} == {levels[Tlp.CLEAR]["id"], levels[Tlp.GREEN]["id"]}

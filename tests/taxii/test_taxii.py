@@ -64,6 +64,10 @@ def test_protocol_errors(client: TestClient, world: World) -> None:
     assert client.get(f"{ROOT}/status/nope/", headers=h(world, "bank-a")).status_code == 404
     bad_json = client.post(OBJECTS, headers=h(world, "bank-a", **{"Content-Type": MEDIA}), content=b"[")
     assert bad_json.status_code == 400
+    not_envelope = client.post(
+        OBJECTS, headers=h(world, "bank-a", **{"Content-Type": MEDIA}), json={"type": "bundle", "objects": []}
+    )
+    assert not_envelope.status_code == 422 and not_envelope.json()["http_status"] == "422"
 
 
 def test_add_reports_status_and_invalid_objects_fail_whole_envelope(client: TestClient, world: World) -> None:

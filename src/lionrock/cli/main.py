@@ -9,16 +9,19 @@ from functools import wraps
 from typing import Any, TypeVar
 
 import click
+import uvicorn
 from rich.console import Console
 from rich.table import Table
 
 from lionrock import __version__
 from lionrock.access.model import OrgKind, Role
+from lionrock.app import create_app
 from lionrock.errors import LionrockError
 from lionrock.hub import Hub
 from lionrock.hub import members as hub_members
+from lionrock.hub.demo import load_demo
 from lionrock.settings import Settings
-from lionrock.store import audit
+from lionrock.store import audit, members
 from lionrock.store.engine import read_transaction
 
 err = Console(stderr=True)
@@ -57,7 +60,10 @@ def _hub(ctx: click.Context) -> Hub:
 @click.pass_context
 def main(ctx: click.Context, database: str | None) -> None:
     """lionrock: the cyber-resilience hub for Hong Kong's financial sector."""
-    settings = Settings.from_env()
+    try:
+        settings = Settings.from_env()
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from exc
     ctx.obj = replace(settings, database_url=database) if database else settings
 
 
@@ -92,7 +98,6 @@ def org_add(ctx: click.Context, name: str, kind: str) -> None:
 @friendly
 def org_list(ctx: click.Context) -> None:
     """List organisations."""
-    from lionrock.store import members
 
     with read_transaction(_hub(ctx).engine) as conn:
         for o in members.all_orgs(conn):
@@ -140,9 +145,6 @@ def token_create(ctx: click.Context, org_name: str, role: str, name: str | None,
 @friendly
 def serve(ctx: click.Context, host: str, port: int) -> None:
     """Run the hub (REST at /api/v1, TAXII 2.1 at /taxii2/, API docs at /docs)."""
-    import uvicorn
-
-    from lionrock.app import create_app
 
     app = create_app(ctx.obj, _hub(ctx))
     err.print(f"lionrock {__version__} on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
@@ -159,7 +161,6 @@ def demo() -> None:
 @friendly
 def demo_load(ctx: click.Context) -> None:
     """Load demo members and a fictional campaign; prints one ready token per demo organisation."""
-    from lionrock.hub.demo import load_demo
 
     result = load_demo(_hub(ctx))
     table = Table(title=f"demo loaded: {result.stored} new objects ({result.total} in the campaign)")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Query, Request
@@ -91,11 +92,7 @@ def list_objects(
     cursor: str | None = None,
     versions: Annotated[str, Query(pattern="^(last|all|first)$")] = "last",
 ) -> JSON:
-    after_us = None
-    if added_after is not None:
-        after_us = timestamp_to_us(added_after)
-        if after_us is None:
-            raise BadRequest("added_after must be a STIX timestamp such as 2026-01-01T00:00:00Z")
+    after_us = _timestamp_param(added_after)
     oq = ObjectQuery(
         types=tuple(type or ()),
         text=q,
@@ -128,6 +125,45 @@ def get_object(
 @router.get("/objects/{stix_id}/relationships", summary="Visible relationships and sightings of an object")
 def get_relationships(stix_id: str, who: Caller, hub: HubDep) -> JSON:
     return JSON({"items": [_shown(i) for i in query.relationships(hub, who, stix_id)]})
+
+
+@router.get("/feeds/outward", summary="A STIX bundle for parties outside the hub: TLP:CLEAR and GREEN only")
+def outward_feed(
+    who: Caller,
+    hub: HubDep,
+    type: Annotated[list[str] | None, Query(description="STIX type(s)")] = None,
+    added_after: Annotated[str | None, Query(description="STIX timestamp")] = None,
+    limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
+    cursor: str | None = None,
+) -> JSON:
+    """What a member may pass on outside the hub (a partner, a public blocklist): the latest visible
+    versions at CLEAR or GREEN. AMBER, AMBER+STRICT and RED never appear here."""
+    after_us = _timestamp_param(added_after)
+    oq = ObjectQuery(
+        types=tuple(type or ()),
+        added_after=after_us,
+        limit=min(limit, hub.settings.page_size),
+        after=decode_cursor(cursor) if cursor else None,
+    )
+    page = query.list_objects(hub, who, oq, outward=True, describe=False)
+    next_cursor = encode_cursor(page.next_cursor) if page.next_cursor else None
+    return JSON(
+        {
+            "type": "bundle",
+            "id": f"bundle--{uuid.uuid4()}",
+            "objects": [i.raw for i in page.items],
+        },
+        headers={"X-Lionrock-Cursor": next_cursor} if next_cursor else {},
+    )
+
+
+def _timestamp_param(value: str | None) -> int | None:
+    if value is None:
+        return None
+    parsed = timestamp_to_us(value)
+    if parsed is None:
+        raise BadRequest("added_after must be a STIX timestamp such as 2026-01-01T00:00:00Z")
+    return parsed
 
 
 @router.get("/me", summary="Who this token is")

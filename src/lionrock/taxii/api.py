@@ -262,8 +262,8 @@ async def add_objects(collection_id: str, request: Request, who: Caller, hub: Hu
         raise UnsupportedMediaType(f"send {TAXII_MEDIA}")
     raw = await read_limited(request, hub.settings.max_content_length)
     envelope = parse_json(raw)
-    if not isinstance(envelope, dict) or not isinstance(envelope.get("objects"), list):
-        raise BadRequest("the body must be a TAXII envelope with an 'objects' list")
+    if not isinstance(envelope, dict) or not isinstance(envelope.get("objects"), list) or not envelope["objects"]:
+        raise Invalid("the body must be a TAXII envelope with a non-empty 'objects' list")
     objs: list[Any] = envelope["objects"]
 
     def work() -> dict[str, Any]:
