@@ -157,8 +157,17 @@ def insert_versions(conn: Connection, versions: Sequence[NewVersion], first_date
         }
         for i, v in enumerate(versions)
     ]
-    result = conn.execute(insert(objects).returning(objects.c.pk, sort_by_parameter_order=True), rows)
-    pks = [int(r[0]) for r in result]
+    # Plain executemany (RETURNING would run row by row here); date_added values are unique and
+    # assigned under the write lock, so they identify the new rows.
+    conn.execute(insert(objects), rows)
+    last = first_date_added + len(rows)
+    found = conn.execute(
+        select(objects.c.date_added, objects.c.pk).where(
+            objects.c.date_added >= first_date_added, objects.c.date_added < last
+        )
+    )
+    by_date = {int(d): int(pk) for d, pk in found}
+    pks = [int(by_date[first_date_added + i]) for i in range(len(rows))]
     aud_rows: list[dict[str, int | None]] = []
     ref_rows: list[dict[str, object]] = []
     for pk, v in zip(pks, versions, strict=True):
