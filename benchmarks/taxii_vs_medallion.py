@@ -23,16 +23,15 @@ from typing import Any
 from taxii2client.v21 import Collection, as_pages
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _servers import (  # noqa: E402
+from _servers import (
     MEDALLION_COLLECTION,
     MEDALLION_PASSWORD,
     MEDALLION_USER,
     start_lionrock,
     start_medallion,
 )
-
-from lionrock.hub.collections import COMMUNITY_ID  # noqa: E402
-from lionrock.stix.tlp import TLP2_MARKINGS, Tlp  # noqa: E402
+from lionrock.hub.collections import COMMUNITY_ID
+from lionrock.stix.tlp import TLP2_MARKINGS, Tlp
 
 GREEN = TLP2_MARKINGS[Tlp.GREEN]
 
@@ -117,7 +116,9 @@ def main() -> None:
                 m_add, m_read = measure(m_col, args.medallion_size, args.batch, args.page, seed=1)
             finally:
                 m_proc.terminate()
-            print(f"medallion  {args.medallion_size:>9,} objects: add {m_add:10,.0f} obj/s   read {m_read:10,.0f} obj/s")
+            print(
+                f"medallion  {args.medallion_size:>9,} objects: add {m_add:10,.0f} obj/s   read {m_read:10,.0f} obj/s"
+            )
         for size in args.sizes:
             run_dir = work / f"lionrock-{size}"
             run_dir.mkdir()

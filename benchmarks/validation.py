@@ -15,9 +15,8 @@ import stix2
 from stix2validator import ValidationOptions, validate_instance
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from taxii_vs_medallion import indicators  # noqa: E402
-
-from lionrock.stix.validate import object_problems  # noqa: E402
+from lionrock.stix.validate import object_problems
+from taxii_vs_medallion import indicators
 
 
 def rate(fn: object, objs: list[dict[str, object]]) -> float:
@@ -39,7 +38,8 @@ def main() -> None:
     validator = rate(lambda o: validate_instance(o, options), peers)
     print(f"lionrock validate   {ours:10,.0f} objects/s  ({len(objs):,} indicators)")
     print(f"stix2.parse         {lib:10,.0f} objects/s  ({len(peers):,})   lionrock/stix2: {ours / lib:5.1f}x")
-    print(f"stix2-validator     {validator:10,.0f} objects/s  ({len(peers):,})   lionrock/validator: {ours / validator:5.1f}x")
+    ratio = ours / validator
+    print(f"stix2-validator     {validator:10,.0f} objects/s  ({len(peers):,})   lionrock/validator: {ratio:5.1f}x")
 
 
 if __name__ == "__main__":
