@@ -135,7 +135,14 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "T1195.002": ("supply chain", "supply-chain", "trojanized", "compromised update"),
     "T1485": ("wiper", "wipes", "data destruction"),
     "T1012": ("query the registry", "queries the registry", "reg query"),
-    "T1112": ("modifies the registry", "modify the registry", "registry modification", "reg add"),
+    "T1112": (
+        "modifies the registry",
+        "modify the registry",
+        "registry modification",
+        "reg add",
+        "registry key",
+        "registry value",
+    ),
     "T1518.001": ("security software", "antivirus products", "installed antivirus"),
     "T1087": ("account discovery", "net user", "enumerates accounts"),
     "T1018": ("remote system discovery", "net view", "nltest"),
@@ -151,7 +158,6 @@ KEYWORDS: dict[str, tuple[str, ...]] = {
     "T1071": ("command and control", "c2 communication", "c2 server", "beacon"),
     "T1090": ("proxy", "proxies"),
     "T1059": ("command-line", "command line", "shell commands", "scripts"),
-    "T1112": ("registry key", "registry value"),
     "T1132": ("base64-encoded", "base64 encoded", "encoded with base64"),
 }
 _ID_RE = re.compile(r"\bT\d{4}(?:\.\d{3})?\b")
