@@ -12,6 +12,7 @@ from lionrock.errors import Invalid, LionrockError
 from lionrock.http.responses import JSON
 from lionrock.hub import Hub
 from lionrock.rest.api import router as rest_router
+from lionrock.rest.intake import router as intake_router
 from lionrock.settings import Settings
 from lionrock.taxii.api import router as taxii_router
 from lionrock.taxii.media import taxii_error
@@ -84,6 +85,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.include_router(rest_router)
+    app.include_router(intake_router)
     app.include_router(taxii_router)
 
     @app.get("/", include_in_schema=False)

@@ -3,24 +3,36 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import replace
 from functools import wraps
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
+import orjson
 import uvicorn
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from lionrock import __version__
 from lionrock.access.model import OrgKind, Role
 from lionrock.app import create_app
+from lionrock.cli.client import HubClient
 from lionrock.errors import LionrockError
 from lionrock.hub import Hub
 from lionrock.hub import members as hub_members
+from lionrock.hub.attack import import_attack
 from lionrock.hub.demo import load_demo
+from lionrock.intake.attack import catalogue, load_bundle
+from lionrock.intake.draft import draft_bundle, run_extraction
+from lionrock.intake.readers import read_document
+from lionrock.intake.techniques import Mapper
 from lionrock.settings import Settings
+from lionrock.stix.ids import us_to_timestamp
+from lionrock.stix.tlp import Tlp
 from lionrock.store import audit, members
 from lionrock.store.engine import read_transaction
 
@@ -189,3 +201,89 @@ def audit_verify(ctx: click.Context) -> None:
         click.echo(f"BROKEN at entry {broken[0]}: {broken[1]}")
         sys.exit(1)
     click.echo(f"audit log intact: {count} entries")
+
+
+@main.command()
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option(
+    "--attack",
+    "attack_file",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="MITRE ATT&CK STIX bundle (.json or .json.gz) for technique mapping.",
+)
+@click.option("--format", "fmt", type=click.Choice(["json", "stix"]), default="json", show_default=True)
+@click.option("--publisher", multiple=True, help="The report publisher's own domain(s), flagged as such.")
+@friendly
+def extract(file: Path, attack_file: Path | None, fmt: str, publisher: tuple[str, ...]) -> None:
+    """Extract indicators, ATT&CK techniques and personal data from a report, offline (no hub)."""
+    mapper = Mapper.build(catalogue(load_bundle(attack_file))) if attack_file else None
+    document = read_document(file.read_bytes(), file.name)
+    result = run_extraction(document, mapper, frozenset(d.lower() for d in publisher))
+    if fmt == "json":
+        click.echo(orjson.dumps(result.as_dict(), option=orjson.OPT_INDENT_2).decode())
+        return
+    created = us_to_timestamp(time.time_ns() // 1000)
+    bundle = draft_bundle(result, created=created, name=document.title or file.name)
+    click.echo(orjson.dumps(bundle, option=orjson.OPT_INDENT_2).decode())
+
+
+@main.group("attack")
+def attack_group() -> None:
+    """MITRE ATT&CK in the hub."""
+
+
+@attack_group.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.pass_context
+@friendly
+def attack_import(ctx: click.Context, file: Path) -> None:
+    """Load ATT&CK (STIX 2.0 or 2.1, .json or .json.gz) into the hub as TLP:CLEAR, for everyone."""
+    stored, total = import_attack(_hub(ctx), load_bundle(file))
+    err.print(f"ATT&CK loaded from {file.name}: {stored} new of {total} objects")
+
+
+@main.command("intake")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--hub", "hub_url", envvar="LIONROCK_HUB", default="http://127.0.0.1:8000", show_default=True)
+@click.option("--token", envvar="LIONROCK_TOKEN", required=True, help="An analyst token (env LIONROCK_TOKEN).")
+@click.option("--publish/--no-publish", default=False, help="Publish the draft once extracted.")
+@click.option("--tlp", type=click.Choice([t.value for t in Tlp]), default=None)
+@click.option("--group", "groups", multiple=True, help="Sharing group audience (repeatable).")
+@click.option("--org", "orgs", multiple=True, help="Named organisation audience (repeatable).")
+@click.option("--anonymous", is_flag=True, help="Publish on your behalf under the hub's pseudonym.")
+@friendly
+def intake_command(
+    file: Path,
+    hub_url: str,
+    token: str,
+    publish: bool,
+    tlp: str | None,
+    groups: tuple[str, ...],
+    orgs: tuple[str, ...],
+    anonymous: bool,
+) -> None:
+    """Upload a report to the hub, wait for the draft (progress bar), print it or publish it."""
+    if publish and not tlp:
+        raise click.UsageError("--publish needs --tlp")
+    client = HubClient(hub_url, token)
+    job = client.upload(file)
+    with Progress(transient=True, console=err) as bar:
+        task = bar.add_task(f"extracting {file.name}", total=100)
+        state = client.wait(job, lambda p: bar.update(task, completed=p))
+    if state["status"] != "done":
+        err.print(f"[red]error:[/red] {state.get('error') or state['status']}")
+        sys.exit(1)
+    result = state["result"]
+    err.print(
+        f"{len(result['indicators'])} indicators, {len(result['techniques'])} techniques, "
+        f"{len(result['personal_data'])} personal data (redacted) in {file.name}"
+    )
+    if not publish:
+        click.echo(orjson.dumps(state["draft"], option=orjson.OPT_INDENT_2).decode())
+        return
+    audience: dict[str, object] = (
+        {"groups": list(groups)} if groups else {"orgs": list(orgs)} if orgs else {"community": True}
+    )
+    stored = client.publish(job, {"tlp": tlp, "audience": audience, "anonymous": anonymous})
+    err.print(f"published {len(stored['stored'])} new objects ({len(stored['unchanged'])} already held)")
+    click.echo(job)

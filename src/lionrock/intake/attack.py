@@ -62,7 +62,8 @@ def catalogue(objects: list[dict[str, Any]]) -> dict[str, Technique]:
 
 def upgrade_to_21(obj: dict[str, Any]) -> dict[str, Any]:
     """STIX 2.0 → 2.1 for what ATT&CK bundles hold: spec_version, malware/tool is_family."""
-    out = dict(obj)
+    # ATT&CK ships a few empty references ("") and empty lists, which STIX 2.1 forbids: drop them.
+    out = {k: v for k, v in obj.items() if v != [] and not (k.endswith("_ref") and v == "")}
     out.setdefault("spec_version", "2.1")
     if out.get("type") == "malware":
         out.setdefault("is_family", True)

@@ -131,20 +131,26 @@ def _clause(text: str, s: int, e: int) -> tuple[int, int]:
     return lo, end.start() if end else min(len(text), e + 40)
 
 
-def _nearest(pattern: re.Pattern[str], text: str, s: int, e: int) -> int:
-    best = 10**9
+def _cue(text: str, s: int, e: int) -> str | None:
+    """The cue that decides: the nearest one before the value in its clause, else the nearest after."""
     lo, hi = _clause(text, s, e)
-    for m in pattern.finditer(text, lo, hi):
-        best = min(best, s - m.end() if m.end() <= s else m.start() - e)
-    return best
+    before: list[tuple[int, str]] = []
+    after: list[tuple[int, str]] = []
+    for kind, pattern in (("personal", _PERSONAL_CONTEXT), ("attacker", _ATTACKER_CONTEXT)):
+        for m in pattern.finditer(text, lo, hi):
+            if m.end() <= s:
+                before.append((s - m.end(), kind))
+            elif m.start() >= e:
+                after.append((m.start() - e, kind))
+    if before:
+        return min(before)[1]
+    return min(after)[1] if after else None
 
 
 def _is_personal(c: _Collector, s: int, e: int) -> bool:
-    """Personal data of a victim or customer when the nearest cue around it says so (the analyst
+    """Personal data of a victim or customer when the deciding cue around it says so (the analyst
     confirms in the draft); otherwise an indicator about the attacker."""
-    text = c.rf.text
-    personal = _nearest(_PERSONAL_CONTEXT, text, s, e)
-    return personal < 10**9 and personal < _nearest(_ATTACKER_CONTEXT, text, s, e)
+    return _cue(c.rf.text, s, e) == "personal"
 
 
 def _url(c: _Collector, text: str, s: int, e: int) -> None:
@@ -309,9 +315,19 @@ def _digits(c: _Collector, text: str, s: int, e: int) -> None:
     _phone(c, text.rstrip(")"), s, e)
 
 
+_HIVES = {
+    "HKLM": "HKEY_LOCAL_MACHINE",
+    "HKCU": "HKEY_CURRENT_USER",
+    "HKCR": "HKEY_CLASSES_ROOT",
+    "HKU": "HKEY_USERS",
+    "HKCC": "HKEY_CURRENT_CONFIG",
+}
+
+
 def _registry(c: _Collector, text: str, s: int, e: int) -> None:
-    value = text.rstrip(_TRAILING)
-    c.add("registry-key", value, s, s + len(value))
+    written = text.rstrip(_TRAILING)
+    hive, _, rest = written.partition("\\")
+    c.add("registry-key", f"{_HIVES.get(hive.upper(), hive.upper())}\\{rest}", s, s + len(written))
 
 
 _HANDLERS: dict[str, Callable[[_Collector, str, int, int], None]] = {
@@ -345,7 +361,8 @@ def extract(doc: Document, publisher_domains: frozenset[str] = frozenset()) -> l
                 allowed = _LEFT_CHARS[kind]
                 while start > 0 and text[start - 1] in allowed:
                     start -= 1
-                end = right.match(text, m.start() + 1).end()
+                tail = right.match(text, m.start() + 1)
+                end = tail.end() if tail else m.end()
                 last_end = end
             elif kind == "digits" and start > 0 and text[start - 1] in "+(":
                 start -= 1  # '+852 …' or '(852) …'

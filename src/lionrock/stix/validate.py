@@ -161,6 +161,7 @@ def object_problems(obj: object) -> list[str]:
     created, modified = keys.get("created"), keys.get("modified")
     if created and modified and modified < created:
         problems.append("modified is earlier than created")
+    problems.extend(f"{k} is an empty list (STIX forbids empty lists)" for k, v in obj.items() if v == [])
     problems.extend(_problems_in_refs(obj))
     if otype == "indicator":
         problems.extend(_indicator_problems(obj, keys))

@@ -135,3 +135,31 @@ taxii_status = Table(
     Column("body", Text, nullable=False),
 )
 Index("ix_taxii_status_created", taxii_status.c.created)
+
+intake_jobs = Table(
+    "intake_jobs",
+    metadata,
+    Column("id", String(36), primary_key=True),
+    Column("org_id", Integer, nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("progress", Integer, nullable=False),
+    Column("filename", String(300), nullable=False),
+    Column("error", Text, nullable=True),
+    Column("text", Text, nullable=True),
+    Column("title", String(500), nullable=True),
+    Column("decisions", Text, nullable=False),
+    Column("published", Text, nullable=True),
+)
+
+BASELINE_TABLES = (
+    "orgs",
+    "sharing_groups",
+    "group_members",
+    "tokens",
+    "objects",
+    "audience",
+    "refs",
+    "audit",
+    "taxii_status",
+)

@@ -1,0 +1,53 @@
+"""A small REST client for commands that talk to a running hub."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+from lionrock.errors import LionrockError
+
+
+class HubError(LionrockError):
+    pass
+
+
+class HubClient:
+    def __init__(self, base_url: str, token: str, timeout: float = 60.0) -> None:
+        self.http = httpx.Client(
+            base_url=base_url.rstrip("/"), headers={"Authorization": f"Bearer {token}"}, timeout=timeout
+        )
+
+    def _check(self, response: httpx.Response) -> Any:
+        if response.status_code >= 400:
+            try:
+                message = response.json()["error"]["message"]
+            except (ValueError, KeyError, TypeError):
+                message = response.text[:300]
+            raise HubError(f"the hub answered {response.status_code}: {message}")
+        return response.json()
+
+    def upload(self, path: Path) -> str:
+        try:
+            response = self.http.post("/api/v1/intake", params={"filename": path.name}, content=path.read_bytes())
+        except httpx.HTTPError as exc:
+            raise HubError(f"cannot reach the hub at {self.http.base_url}: {exc}") from exc
+        return str(self._check(response)["id"])
+
+    def wait(self, job_id: str, progress: Callable[[int], None], timeout: float = 600.0) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            state: dict[str, Any] = self._check(self.http.get(f"/api/v1/intake/{job_id}"))
+            progress(int(state["progress"]))
+            if state["status"] in ("done", "failed"):
+                return state
+            time.sleep(0.3)
+        raise HubError(f"the hub did not finish job {job_id} within {timeout:.0f} s")
+
+    def publish(self, job_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        result: dict[str, Any] = self._check(self.http.post(f"/api/v1/intake/{job_id}/publish", json=body))
+        return result
