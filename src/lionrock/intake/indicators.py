@@ -63,6 +63,7 @@ _IPV4 = re.compile(
 _DOMAIN = re.compile(r"(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z][A-Za-z0-9-]{0,62}")
 _EMAIL = re.compile(r"[A-Za-z0-9][A-Za-z0-9._%+-]{0,63}@(?:[A-Za-z0-9-]{1,63}\.)+[A-Za-z]{2,24}")
 _SCHEME = re.compile(r"(?:https?|ftp)://$", re.IGNORECASE)
+_NON_DIGITS = re.compile(r"\D")
 _HEX = re.compile(r"[0-9A-Fa-f]+")
 _URL_END = re.compile(r"[\s<>\"'`|\\^{}]")
 _HKID = re.compile(r"([A-Z]{1,2})(\d{6})\s?\(?([0-9A])\)?")
@@ -252,7 +253,7 @@ def _simple(kind: str, normalise: Callable[[str], str]) -> Callable[[_Collector,
 
 
 def _asn(c: _Collector, text: str, s: int, e: int) -> None:
-    number = re.sub(r"\D", "", text)
+    number = _NON_DIGITS.sub("", text)
     if number and 0 < int(number) < 4_294_967_296 and text[:2] == "AS":
         c.add("asn", f"AS{int(number)}", s, e)
 
@@ -266,8 +267,12 @@ def _dotted(c: _Collector, text: str, s: int, e: int) -> None:
     if scheme is not None:
         end = _URL_END.search(full, s)
         _url(c, full[scheme.start() : end.start() if end else len(full)], scheme.start(), e)
+        ip = _IPV4.match(text)
+        if ip and (ip.end() == len(text) or text[ip.end()] in ":/?#"):
+            _ipv4(c, ip.group(), s, s + ip.end())  # the host of a URL is an indicator too
+            return
         host = _DOMAIN.match(text)
-        if host and not _IPV4.fullmatch(host.group()):
+        if host:
             _domain(c, host.group(), s, s + host.end())
         return
     token = text.rstrip(_TRAILING)
@@ -275,6 +280,9 @@ def _dotted(c: _Collector, text: str, s: int, e: int) -> None:
         email = _EMAIL.match(token)
         if email:
             _email(c, email.group(), s, s + email.end())
+            at = email.group().index("@") + 1
+            if not c.found.get(("personal:email-addr", email.group().lower())):
+                _domain(c, email.group()[at:], s + at, s + email.end())  # the sender's domain
         return
     ip = _IPV4.match(token)
     if ip and (ip.end() == len(token) or token[ip.end()] in ":/"):
@@ -304,7 +312,7 @@ def _digits(c: _Collector, text: str, s: int, e: int) -> None:
             return
     if s > 0 and full[s - 1].isalnum():
         return  # digits inside a longer token
-    digits = re.sub(r"\D", "", text)
+    digits = _NON_DIGITS.sub("", text)
     if 13 <= len(digits) <= 19 and digits[0] in "3456" and luhn_ok(digits):
         c.add("card-number", digits, s, e, personal=True)
         return
