@@ -285,12 +285,22 @@ def _dotted(c: _Collector, text: str, s: int, e: int) -> None:
                 _domain(c, email.group()[at:], s + at, s + email.end())  # the sender's domain
         return
     ip = _IPV4.match(token)
-    if ip and (ip.end() == len(token) or token[ip.end()] in ":/"):
+    if ip and _ends_token(token, ip.end(), ip=True):
         _ipv4(c, ip.group(), s, s + ip.end())
         return
     host = _DOMAIN.match(token)
-    if host and (host.end() == len(token) or token[host.end()] in ":/?#"):
+    if host and _ends_token(token, host.end()):
         _domain(c, host.group(), s, s + host.end())
+
+
+def _ends_token(token: str, end: int, ip: bool = False) -> bool:
+    """The match is a whole token: what follows is markup or a port/path, not more name."""
+    if end == len(token):
+        return True
+    nxt = token[end]
+    if nxt.isalnum() or nxt in "_-" or (ip and nxt == "." and token[end + 1 : end + 2].isdigit()):
+        return False
+    return nxt not in "@" and not (nxt == "." and token[end + 1 : end + 2].isalnum())
 
 
 def _long(c: _Collector, text: str, s: int, e: int) -> None:
