@@ -164,7 +164,7 @@ def _url(c: _Collector, text: str, s: int, e: int) -> None:
     scheme, rest = url.split("://", 1)
     normalised = f"{scheme.lower()}://{rest.replace(rest.split('/', 1)[0], rest.split('/', 1)[0].lower(), 1)}"
     flags = domain_flags(host, c.publisher)
-    if _is_ip(host):
+    if _IPV4.fullmatch(host) or (":" in host and _is_ip(host)):
         flags += ip_flags(ipaddress.ip_address(host))
     c.add("url", normalised, s, e, flags)
 
@@ -217,8 +217,14 @@ def _domain(c: _Collector, text: str, s: int, e: int) -> None:
         c.add("domain-name", value, s, e, domain_flags(value, c.publisher))
 
 
+_DATE_LIKE = re.compile(r"\d{4}[-./]\d{1,2}[-./]\d{1,2}|\d{1,2}[-./]\d{1,2}[-./]\d{2,4}")
+
+
 def _phone(c: _Collector, text: str, s: int, e: int) -> None:
+    digits = len(_NON_DIGITS.sub("", text))
     international = text.startswith(("+", "00"))
+    if not 8 <= digits <= 15 or (not international and digits not in (8, 11)) or _DATE_LIKE.search(text):
+        return  # not a number phonenumbers could accept here: skip its (costly) parser
     context = c.context(s, e)
     if not international and not text.startswith("852") and not _PHONE_CONTEXT.search(context):
         return

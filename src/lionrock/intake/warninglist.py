@@ -63,6 +63,7 @@ BENIGN_DOMAINS = frozenset(
     ]
 )
 DOCUMENTATION_SUFFIXES = ("example", "test", "invalid", "localhost", "example.com", "example.net", "example.org")
+_DOCUMENTATION = frozenset(DOCUMENTATION_SUFFIXES)
 DOCUMENTATION_NETS = tuple(
     ipaddress.ip_network(n) for n in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
 )
@@ -76,7 +77,7 @@ def domain_flags(domain: str, publisher_domains: frozenset[str]) -> list[str]:
         flags.append("benign")
     if suffixes & publisher_domains:
         flags.append("publisher")
-    if any(domain == s or domain.endswith("." + s) for s in DOCUMENTATION_SUFFIXES):
+    if suffixes & _DOCUMENTATION:
         flags.append("documentation")
     return flags
 
