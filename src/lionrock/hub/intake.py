@@ -11,6 +11,7 @@ import orjson
 from lionrock.access.model import Audience, Principal
 from lionrock.errors import Conflict, Forbidden, Invalid, NotFound
 from lionrock.hub.attack import attack_catalogue
+from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
 from lionrock.hub.members import own_identity
 from lionrock.hub.publish import PublishRequest, PublishResult, publish
@@ -20,7 +21,6 @@ from lionrock.intake.readers import read_document
 from lionrock.intake.techniques import Mapper
 from lionrock.stix.ids import us_to_timestamp
 from lionrock.stix.tlp import Tlp
-from lionrock.store import audit
 from lionrock.store import intake_jobs as jobs
 from lionrock.store.engine import read_transaction, write_transaction
 
@@ -34,12 +34,11 @@ def submit(hub: Hub, who: Principal, data: bytes, filename: str, *, wait: bool =
     job_id = str(uuid.uuid4())
     with write_transaction(hub.engine) as conn:
         jobs.add(conn, job_id, who.org_id, hub.clock(), filename[:300] or "report")
-        audit.append(
+        record(
             conn,
-            at=hub.clock(),
-            org_id=who.org_id,
-            token_id=who.token_id,
-            action="intake.submit",
+            hub,
+            who,
+            "intake.submit",
             subject=job_id,
             detail={"filename": filename[:300], "bytes": len(data)},
         )
@@ -150,12 +149,11 @@ def decide(
     with write_transaction(hub.engine) as conn:
         jobs.set_fields(conn, job_id, decisions=orjson.dumps(new).decode())
         if keep_personal:  # keeping personal data in what is shared is a reveal: audited
-            audit.append(
+            record(
                 conn,
-                at=hub.clock(),
-                org_id=who.org_id,
-                token_id=who.token_id,
-                action="intake.reveal",
+                hub,
+                who,
+                "intake.reveal",
                 subject=job_id,
                 detail={"kept": len(keep_personal)},
             )

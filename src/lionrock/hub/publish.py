@@ -11,12 +11,12 @@ import orjson
 from lionrock.access.model import Audience, Principal
 from lionrock.access.policy import check_release
 from lionrock.errors import Forbidden, Invalid, LionrockError, Problem
+from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
 from lionrock.stix.ids import SCO_TYPES, version_of
 from lionrock.stix.patterns import parse_pattern
 from lionrock.stix.tlp import Tlp, is_tlp_marking, tlp_of_markings
 from lionrock.stix.validate import object_problems
-from lionrock.store import audit
 from lionrock.store import objects as store
 from lionrock.store.engine import write_transaction
 
@@ -202,12 +202,11 @@ def publish(hub: Hub, principal: Principal, request: PublishRequest, own_identit
                     next_date += 1
         result.stored = [v.stix_id for v in fresh]
         result.versions = [(v.stix_id, v.version) for v in fresh]
-        audit.append(
+        record(
             conn,
-            at=hub.clock(),
-            org_id=principal.org_id,
-            token_id=principal.token_id,
-            action="publish",
+            hub,
+            principal,
+            "publish",
             anonymous=request.anonymous,
             detail={
                 "stored": len(fresh),
@@ -231,12 +230,11 @@ def delete(hub: Hub, principal: Principal, stix_id: str) -> int:
     with write_transaction(hub.engine) as conn:
         count = store.delete_object(conn, stix_id, principal.org_id)
         if count:
-            audit.append(
+            record(
                 conn,
-                at=hub.clock(),
-                org_id=principal.org_id,
-                token_id=principal.token_id,
-                action="delete",
+                hub,
+                principal,
+                "delete",
                 subject=stix_id,
                 detail={"versions": count},
             )

@@ -119,4 +119,4 @@ def relationships(hub: Hub, principal: Principal, stix_id: str) -> list[Shown]:
     with read_transaction(hub.engine) as conn:
         if not store.versions_of(conn, vis, stix_id):
             raise NotFound(f"no object {stix_id} that you may see")
-        return _present(conn, vis, store.relationship_ids_of(conn, vis, stix_id))
+        return _present(conn, vis, store.relationships_of(conn, vis, stix_id))

@@ -288,7 +288,7 @@ def versions_of(conn: Connection, vis: Visibility, stix_id: str) -> list[StoredV
     return [_to_stored(r) for r in conn.execute(stmt)]
 
 
-def relationship_ids_of(conn: Connection, vis: Visibility, stix_id: str) -> list[StoredVersion]:
+def relationships_of(conn: Connection, vis: Visibility, stix_id: str) -> list[StoredVersion]:
     """Visible relationships and sightings that reference an object (latest versions)."""
     q = ObjectQuery(types=("relationship", "sighting"), limit=10_000)
     stmt = (
