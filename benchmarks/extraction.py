@@ -20,26 +20,11 @@ from ioc_finder import find_iocs
 from iocsearcher.searcher import Searcher
 
 from lionrock.intake.document import Document
+from lionrock.intake.findings import INDICATOR_TYPES
 from lionrock.intake.indicators import extract
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
-TYPES = (
-    "url",
-    "domain-name",
-    "ipv4-addr",
-    "ipv6-addr",
-    "email-addr",
-    "md5",
-    "sha1",
-    "sha256",
-    "sha512",
-    "cve",
-    "bitcoin-address",
-    "ethereum-address",
-    "monero-address",
-    "registry-key",
-    "asn",
-)
+TYPES = [t for t in INDICATOR_TYPES if t not in ("cidr", "phone-number", "bank-account", "fps-id")]
 IOC_FINDER = {
     "urls": "url",
     "domains": "domain-name",
