@@ -29,12 +29,28 @@ INDICATOR_TYPES = [
 PERSONAL_TYPES = ("hkid", "card-number", "phone-number", "email-addr")
 
 
+def sentence_around(text: str, start: int, end: int, width: int = 300) -> str:
+    """The sentence (or line) holding a span, whitespace collapsed, at most about 2 x width."""
+    left = max(text.rfind(". ", max(0, start - width), start) + 2, text.rfind("\n", max(0, start - width), start) + 1)
+    left = max(left, start - width, 0)
+    candidates = [i for i in (text.find(". ", end, end + width), text.find("\n", end, end + width)) if i >= 0]
+    right = min(candidates) + 1 if candidates else min(len(text), end + width)
+    return " ".join(text[left:right].split())
+
+
 @dataclass(frozen=True)
 class Evidence:
+    """Where a finding was written. The sentence is cut from the document when it is read (most
+    findings of a long report are never shown), so extraction keeps only offsets."""
+
     page: int
     start: int
     end: int
-    text: str
+    source: str = field(repr=False, compare=False)
+
+    @property
+    def text(self) -> str:
+        return sentence_around(self.source, self.start, self.end)
 
     def as_dict(self) -> dict[str, Any]:
         return {"page": self.page, "start": self.start, "end": self.end, "text": self.text}

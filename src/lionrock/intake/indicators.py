@@ -84,14 +84,6 @@ _FPS_CONTEXT = re.compile(r"FPS|Faster Payment|faster payment|轉數快")
 _FPS_ID = re.compile(r"\b\d{7,9}\b")
 
 
-def sentence_around(text: str, start: int, end: int, width: int = 300) -> str:
-    left = max(text.rfind(". ", max(0, start - width), start) + 2, text.rfind("\n", max(0, start - width), start) + 1)
-    left = max(left, start - width, 0)
-    candidates = [i for i in (text.find(". ", end, end + width), text.find("\n", end, end + width)) if i >= 0]
-    right = min(candidates) + 1 if candidates else min(len(text), end + width)
-    return " ".join(text[left:right].split())
-
-
 @lru_cache(maxsize=65536)
 def registrable(domain: str) -> bool:
     """A name under a real public suffix (so `invoice.pdf` is not a domain while `evil.zip` is)."""
@@ -106,15 +98,15 @@ class _Collector:
     def add(
         self, kind: str, value: str, start: int, end: int, flags: list[str] | None = None, personal: bool = False
     ) -> None:
-        o_start, o_end = self.rf.original(start), self.rf.original(end)
         key = (kind if not personal else f"personal:{kind}", value)
         finding = self.found.get(key)
+        if finding is not None and len(finding.evidence) >= MAX_EVIDENCE:
+            return  # seen often enough: skip the offset work
+        o_start, o_end = self.rf.original(start), self.rf.original(end)
         if finding is None:
             written = self.doc.text[o_start:o_end]
             finding = self.found[key] = Finding(kind, value, written, list(flags or []), personal=personal)
-        if len(finding.evidence) < MAX_EVIDENCE:
-            sentence = sentence_around(self.doc.text, o_start, o_end)
-            finding.evidence.append(Evidence(self.doc.page_at(o_start), o_start, o_end, sentence))
+        finding.evidence.append(Evidence(self.doc.page_at(o_start), o_start, o_end, self.doc.text))
 
     def context(self, start: int, end: int, width: int = 80) -> str:
         return self.rf.text[max(0, start - width) : end + width]

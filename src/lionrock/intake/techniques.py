@@ -14,7 +14,6 @@ from typing import Any
 from lionrock.intake.attack import Technique
 from lionrock.intake.document import Document
 from lionrock.intake.findings import Evidence
-from lionrock.intake.indicators import sentence_around
 
 # Written by us from ATT&CK's technique pages: phrases analysts use for a technique.
 KEYWORDS: dict[str, tuple[str, ...]] = {
@@ -249,7 +248,7 @@ class Mapper:
                 match = found[attack_id] = TechniqueMatch(attack_id, tech.name, 0.0, tech.stix_id)
             match.methods.add(method)
             if len(match.evidence) < max_evidence:
-                match.evidence.append(Evidence(doc.page_at(start), start, end, sentence_around(text, start, end)))
+                match.evidence.append(Evidence(doc.page_at(start), start, end, text))
         for match in found.values():
             base = 0.9 if "id" in match.methods else 0.75 if "name" in match.methods else 0.5
             match.confidence = min(0.95, base + 0.05 * (len(match.evidence) - 1))
