@@ -181,8 +181,13 @@ def _ipv4(c: _Collector, text: str, s: int, e: int) -> None:
     if "/" in text:
         net = ipaddress.ip_network(text, strict=False)
         c.add("cidr", str(net), s, e, ip_flags(net.network_address))
-    else:
-        c.add("ipv4-addr", str(ipaddress.IPv4Address(text)), s, e, ip_flags(ipaddress.IPv4Address(text)))
+    else:  # the regex admits only canonical dotted quads, so the text is the value
+        c.add("ipv4-addr", text, s, e, _ipv4_flags(text))
+
+
+@lru_cache(maxsize=65536)
+def _ipv4_flags(text: str) -> list[str]:
+    return ip_flags(ipaddress.IPv4Address(text))
 
 
 def _ipv6(c: _Collector, text: str, s: int, e: int) -> None:
