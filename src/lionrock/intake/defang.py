@@ -36,13 +36,13 @@ _SPACE_DOT = re.compile(r" \. (?=[a-z]{2,}\b)", re.IGNORECASE)
 _COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in _RULES]
 # Literal needles per rule: when none occurs in a text (str `in` is memchr-fast), the rule's regex
 # cannot match and is skipped; most reports are only partly defanged.
-_NEEDLES: list[tuple[str, ...]] = [
-    ("xx", "XX", "xX", "Xx"),
+_NEEDLES: list[tuple[str, ...]] = [  # looked for in the lower-cased text
+    ("xx",),
     ("[:]",),
-    ("xp", "XP", "xP", "Xp"),
+    ("fxp",),
     ("[:]", "[://]"),
-    (".]", ".)", ".}", ". ]", ". )", "dot", "DOT", "Dot"),
-    ("@", "at]", "at)", "at}", "AT", "At"),
+    (".]", ".)", ".}", ". ]", ". )", "dot"),
+    ("@", "at]", "at)", "at}"),
     ("[:]",),
     ("[/]",),
     ("\\.",),
@@ -66,8 +66,9 @@ class Refanged:
 
 def _matches(text: str) -> list[tuple[int, int, str]]:
     found: list[tuple[int, int, str]] = []
+    lowered = text.lower()
     for (pattern, replacement), needles in zip(_COMPILED, _NEEDLES, strict=True):
-        if not any(needle in text for needle in needles):
+        if not any(needle in lowered for needle in needles):
             continue
         for m in pattern.finditer(text):
             found.append(_match(text, m, replacement))
