@@ -14,6 +14,11 @@ def new_id(kind: str) -> str:
     return f"{kind}--{uuid.uuid4()}"
 
 
+def marked(obj: dict[str, Any], tlp: Tlp | None) -> dict[str, Any]:
+    """The object with a TLP 2.0 marking, or as it is when no level is given."""
+    return {**obj, "object_marking_refs": [TLP2_MARKINGS[tlp]]} if tlp is not None else obj
+
+
 def indicator(value: str = "198.51.100.7", tlp: Tlp | None = None, **extra: Any) -> dict[str, Any]:
     obj: dict[str, Any] = {
         "type": "indicator",
@@ -27,10 +32,8 @@ def indicator(value: str = "198.51.100.7", tlp: Tlp | None = None, **extra: Any)
         "pattern_type": "stix",
         "valid_from": T0,
     }
-    if tlp is not None:
-        obj["object_marking_refs"] = [TLP2_MARKINGS[tlp]]
     obj.update(extra)
-    return obj
+    return marked(obj, tlp)
 
 
 def malware(name: str = "PearlDrop", tlp: Tlp | None = None) -> dict[str, Any]:
@@ -43,9 +46,7 @@ def malware(name: str = "PearlDrop", tlp: Tlp | None = None) -> dict[str, Any]:
         "name": name,
         "is_family": True,
     }
-    if tlp is not None:
-        obj["object_marking_refs"] = [TLP2_MARKINGS[tlp]]
-    return obj
+    return marked(obj, tlp)
 
 
 def relationship(source: str, target: str, tlp: Tlp | None = None, rtype: str = "indicates") -> dict[str, Any]:
@@ -59,9 +60,7 @@ def relationship(source: str, target: str, tlp: Tlp | None = None, rtype: str = 
         "source_ref": source,
         "target_ref": target,
     }
-    if tlp is not None:
-        obj["object_marking_refs"] = [TLP2_MARKINGS[tlp]]
-    return obj
+    return marked(obj, tlp)
 
 
 def sighting(of: str, tlp: Tlp | None = None) -> dict[str, Any]:
@@ -74,9 +73,7 @@ def sighting(of: str, tlp: Tlp | None = None) -> dict[str, Any]:
         "sighting_of_ref": of,
         "count": 3,
     }
-    if tlp is not None:
-        obj["object_marking_refs"] = [TLP2_MARKINGS[tlp]]
-    return obj
+    return marked(obj, tlp)
 
 
 def newer(obj: dict[str, Any], modified: str) -> dict[str, Any]:

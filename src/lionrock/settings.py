@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, fields
-from pathlib import Path
 
 DEFAULT_DB = "sqlite:///lionrock.db"
 
@@ -40,8 +39,3 @@ class Settings:
                 values[f.name] = raw
         values.update(overrides)
         return cls(**values)  # type: ignore[arg-type]
-
-    def sqlite_path(self) -> Path | None:
-        if self.database_url.startswith("sqlite:///"):
-            return Path(self.database_url.removeprefix("sqlite:///"))
-        return None

@@ -54,13 +54,6 @@ class Audience:
     def empty(self) -> bool:
         return not (self.community or self.group_ids or self.org_ids)
 
-    def widened(self, other: Audience) -> Audience:
-        return Audience(
-            self.community or other.community,
-            self.group_ids | other.group_ids,
-            self.org_ids | other.org_ids,
-        )
-
 
 @dataclass(frozen=True)
 class Release:

@@ -1,4 +1,5 @@
-"""Audit entries for what a principal did, in the caller's transaction."""
+"""Audit entries for what a principal did, in the caller's transaction (None: an operator at the
+database, through the CLI)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from lionrock.store import audit
 def record(
     conn: Connection,
     hub: Hub,
-    who: Principal,
+    who: Principal | None,
     action: str,
     subject: str | None = None,
     detail: dict[str, object] | None = None,
@@ -21,8 +22,8 @@ def record(
     audit.append(
         conn,
         at=hub.clock(),
-        org_id=who.org_id,
-        token_id=who.token_id,
+        org_id=who.org_id if who else None,
+        token_id=who.token_id if who else None,
         action=action,
         subject=subject,
         detail=detail,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from lionrock.access.model import OrgKind, Principal, Role
 from lionrock.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
+from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
 from lionrock.store import audit, members
 from lionrock.store.engine import read_transaction, write_transaction
@@ -44,12 +45,11 @@ def add_org(hub: Hub, name: str, kind: OrgKind, actor: Principal | None = None) 
             raise Conflict(f"organisation {name!r} already exists")
         now = hub.clock()
         org_id = members.add_org(conn, name, kind.value, org_identity_id(name), now)
-        audit.append(
+        record(
             conn,
-            at=now,
-            org_id=_org(actor),
-            token_id=_tok(actor),
-            action="org.add",
+            hub,
+            actor,
+            "org.add",
             subject=name,
             detail={"kind": kind.value},
         )
@@ -73,12 +73,11 @@ def add_group(hub: Hub, name: str, member_names: list[str], actor: Principal | N
         now = hub.clock()
         gid = members.add_group(conn, name, now)
         members.set_group_members(conn, gid, ids)
-        audit.append(
+        record(
             conn,
-            at=now,
-            org_id=_org(actor),
-            token_id=_tok(actor),
-            action="group.add",
+            hub,
+            actor,
+            "group.add",
             subject=name,
             detail={"members": sorted(member_names)},
         )
@@ -139,9 +138,7 @@ def revoke_token(hub: Hub, token_id: int, actor: Principal) -> None:
             raise Forbidden("only org-admins and operators revoke tokens")
         now = hub.clock()
         members.revoke_token(conn, token_id, now)
-        audit.append(
-            conn, at=now, org_id=actor.org_id, token_id=actor.token_id, action="token.revoke", subject=str(token_id)
-        )
+        record(conn, hub, actor, "token.revoke", subject=str(token_id))
 
 
 def authenticate(hub: Hub, secret: str) -> Principal:

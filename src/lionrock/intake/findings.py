@@ -26,7 +26,6 @@ INDICATOR_TYPES = [
     "bank-account",
     "fps-id",
 ]
-PERSONAL_TYPES = ("hkid", "card-number", "phone-number", "email-addr")
 
 
 def sentence_around(text: str, start: int, end: int, width: int = 300) -> str:

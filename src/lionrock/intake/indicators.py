@@ -40,7 +40,6 @@ _PASSES = {
     "digits": re.compile(r"\d[\d \t().-]{5,22}\d\)?"),
 }
 # Passes whose anchor sits inside the token: the handler gets the whole token around it.
-_TOKEN_LEFT = re.compile(r"[\w%+.@-]*$")
 _TOKEN_RIGHT = {
     "dotted": re.compile(r"[\w.@/:%?=&#+~\[\]!$*,;'()-]*"),
     "ipv6": re.compile(r"[0-9A-Fa-f:.]*(?:/\d{1,3})?"),

@@ -63,14 +63,6 @@ SCO_TYPES = frozenset(
 META_TYPES = frozenset({"marking-definition", "extension-definition", "language-content"})
 
 
-def type_of(stix_id: str) -> str:
-    return stix_id.split("--", 1)[0]
-
-
-def is_identifier(value: object) -> bool:
-    return isinstance(value, str) and ID_RE.match(value) is not None
-
-
 def parse_timestamp(value: object) -> datetime | None:
     """A STIX timestamp (RFC 3339, UTC, 'Z') as an aware datetime, or None if malformed."""
     if not isinstance(value, str):
@@ -111,11 +103,6 @@ def timestamp_key(value: object) -> str | None:
     if m.group(1) > "28" and int(m.group(1)) > monthrange(int(value[:4]), int(value[5:7]))[1]:
         return None
     return value[:19] + ((m.group(2) or "") + "000000000")[:9]
-
-
-def format_timestamp(value: datetime) -> str:
-    """Millisecond-precision STIX timestamp, as TAXII headers and date_added use."""
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"
 
 
 def format_timestamp_us(value: datetime) -> str:

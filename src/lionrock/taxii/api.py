@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request
@@ -191,16 +192,7 @@ def get_versions(collection_id: str, object_id: str, request: Request, who: Call
     page = query.list_objects(
         hub,
         who,
-        ObjectQuery(
-            ids=(object_id,),
-            spec_versions=q.spec_versions,
-            versions=("all",),
-            added_after=q.added_after,
-            group_id=c.read_group_id,
-            channel=c.channel,
-            limit=q.limit,
-            after=q.after,
-        ),
+        replace(q, versions=("all",)),
         describe=False,
     )
     if not page.items and q.after is None:
