@@ -44,6 +44,10 @@ def test_upload_review_publish(client: TestClient, world: World) -> None:
         f"/api/v1/intake/{job}", headers=world.auth("bank-a"), json={"reject": ["ipv4-addr:203.0.113.50"]}
     )
     assert decided.json()["rejected"] == ["ipv4-addr:203.0.113.50"]
+    sloppy = client.post(
+        f"/api/v1/intake/{job}/publish", headers=world.auth("bank-a"), json={"tlp": "amber", "anonymous": "false"}
+    )
+    assert sloppy.status_code == 422
     pub = client.post(
         f"/api/v1/intake/{job}/publish",
         headers=world.auth("bank-a"),

@@ -113,6 +113,8 @@ def test_token_lifecycle_and_admin_rights(client: TestClient, world: World) -> N
     analyst = world.auth("bank-a")
     assert client.post("/api/v1/tokens", headers=analyst, json={"role": "reader"}).status_code == 403
     ops = world.auth("ops")
+    bad = client.post("/api/v1/tokens", headers=ops, json={"org": "bank-c", "role": "reader", "expires_days": "soon"})
+    assert bad.status_code == 422
     made = client.post("/api/v1/tokens", headers=ops, json={"org": "bank-c", "role": "reader", "name": "siem"})
     assert made.status_code == 201
     secret, token_id = made.json()["token"], made.json()["id"]

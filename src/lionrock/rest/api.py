@@ -238,6 +238,8 @@ def add_token(body: dict[str, Any], who: Caller, hub: HubDep) -> JSON:
     except ValueError as exc:
         raise Invalid("role must be reader, analyst, org-admin or operator") from exc
     expires = body.get("expires_days")
+    if expires is not None and (isinstance(expires, bool) or not isinstance(expires, int | float)):
+        raise Invalid("expires_days must be a number of days")
     issued = hub_members.create_token(
         hub,
         str(body.get("org", who.org_name)),

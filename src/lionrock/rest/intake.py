@@ -65,6 +65,8 @@ async def publish_job(job_id: str, request: Request, who: Caller, hub: HubDep) -
     body = parse_json(await read_limited(request, hub.settings.max_content_length))
     if not isinstance(body, dict) or "tlp" not in body:
         raise Invalid('send {"tlp": "...", "audience": {...}, "anonymous": false}')
+    if not isinstance(body.get("anonymous", False), bool):
+        raise Invalid("anonymous must be true or false")
     try:
         tlp = Tlp.parse(str(body["tlp"]))
     except ValueError as exc:
