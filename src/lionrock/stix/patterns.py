@@ -68,6 +68,33 @@ class Comparison:
     value: object
 
 
+@dataclass(frozen=True)
+class Junction:
+    """Parts joined by one operator: AND/OR inside an observation, AND/OR/FOLLOWEDBY between them."""
+
+    op: str
+    parts: tuple[PatternNode, ...]
+
+
+@dataclass(frozen=True)
+class Observation:
+    """One `[...]` observation expression; `qualified` when START/STOP, WITHIN or REPEATS follow it."""
+
+    test: Comparison | Junction
+    qualified: bool
+
+
+PatternNode = Comparison | Junction | Observation
+
+
+def _joined(op: str, parts: list[PatternNode]) -> PatternNode:
+    return parts[0] if len(parts) == 1 else Junction(op, tuple(parts))
+
+
+def _joined_test(op: str, parts: list[Comparison | Junction]) -> Comparison | Junction:
+    return parts[0] if len(parts) == 1 else Junction(op, tuple(parts))
+
+
 def _tokenize(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     pos, n = 0, len(text)
@@ -113,44 +140,54 @@ class _Parser:
         return got == value and kind in ("kw", "punct", "op")
 
     # observation level -------------------------------------------------------
-    def pattern(self) -> None:
-        self.observation_expressions()
+    def pattern(self) -> PatternNode:
+        node = self.observation_expressions()
         if self.peek()[0] != "eof":
             raise PatternError(f"unexpected {self.peek()[1]!r} after the end of the pattern")
+        return node
 
-    def observation_expressions(self) -> None:
-        self.observation_or()
+    def observation_expressions(self) -> PatternNode:
+        parts = [self.observation_or()]
         while self.at("FOLLOWEDBY"):
             self.take()
-            self.observation_or()
+            parts.append(self.observation_or())
+        return _joined("FOLLOWEDBY", parts)
 
-    def observation_or(self) -> None:
-        self.observation_and()
+    def observation_or(self) -> PatternNode:
+        parts = [self.observation_and()]
         while self.at("OR"):
             self.take()
-            self.observation_and()
+            parts.append(self.observation_and())
+        return _joined("OR", parts)
 
-    def observation_and(self) -> None:
-        self.observation()
+    def observation_and(self) -> PatternNode:
+        parts = [self.observation()]
         while self.at("AND"):
             self.take()
-            self.observation()
+            parts.append(self.observation())
+        return _joined("AND", parts)
 
-    def observation(self) -> None:
+    def observation(self) -> PatternNode:
+        node: PatternNode
         if self.at("["):
             self.take()
-            self.comparison_or()
+            test = self.comparison_or()
             self.expect("]")
+            node = Observation(test, qualified=False)
         elif self.at("("):
             self.take()
-            self.observation_expressions()
+            node = self.observation_expressions()
             self.expect(")")
         else:
             raise PatternError(f"expected '[' or '(', found {self.peek()[1] or 'end of pattern'!r}")
-        self.qualifiers()
+        if self.qualifiers():
+            node = Observation(node.test, True) if isinstance(node, Observation) else Junction("QUALIFIED", (node,))
+        return node
 
-    def qualifiers(self) -> None:
+    def qualifiers(self) -> bool:
+        found = False
         while True:
+            found = found or self.at("START") or self.at("WITHIN") or self.at("REPEATS")
             if self.at("START"):
                 self.take()
                 self._expect_kind("ts", "a timestamp t'...' after START")
@@ -169,7 +206,7 @@ class _Parser:
                     raise PatternError("REPEATS needs a positive integer")
                 self.expect("TIMES")
             else:
-                return
+                return found
 
     def _expect_kind(self, kind: str, what: str) -> str:
         got_kind, value = self.take()
@@ -178,28 +215,32 @@ class _Parser:
         return value
 
     # comparison level ----------------------------------------------------------
-    def comparison_or(self) -> None:
-        self.comparison_and()
+    def comparison_or(self) -> Comparison | Junction:
+        parts = [self.comparison_and()]
         while self.at("OR"):
             self.take()
-            self.comparison_and()
+            parts.append(self.comparison_and())
+        return _joined_test("OR", parts)
 
-    def comparison_and(self) -> None:
-        self.prop_test()
+    def comparison_and(self) -> Comparison | Junction:
+        parts = [self.prop_test()]
         while self.at("AND"):
             self.take()
-            self.prop_test()
+            parts.append(self.prop_test())
+        return _joined_test("AND", parts)
 
-    def prop_test(self) -> None:
+    def prop_test(self) -> Comparison | Junction:
         if self.at("("):
             self.take()
-            self.comparison_or()
+            node = self.comparison_or()
             self.expect(")")
-            return
+            return node
         if self.at("EXISTS"):
             self.take()
-            self.object_path()
-            return
+            obj_type, path = self.object_path()
+            exists = Comparison(obj_type, path, "EXISTS", False, None)
+            self.comparisons.append(exists)
+            return exists
         obj_type, path = self.object_path()
         negated = False
         if self.at("NOT"):
@@ -214,7 +255,9 @@ class _Parser:
             value = self.literal(frozenset({"str"}))
         else:
             raise PatternError(f"expected a comparison operator after {obj_type}:{path}, found {op!r}")
-        self.comparisons.append(Comparison(obj_type, path, op, negated, value))
+        comparison = Comparison(obj_type, path, op, negated, value)
+        self.comparisons.append(comparison)
+        return comparison
 
     def object_path(self) -> tuple[str, str]:
         kind, obj_type = self.take()
@@ -305,3 +348,13 @@ def pattern_error(text: str) -> str | None:
     """The reason a pattern is invalid, or None when it is valid."""
     parsed = _parse(text)
     return parsed if isinstance(parsed, str) else None
+
+
+@lru_cache(maxsize=4096)
+def parse_tree(text: str) -> PatternNode:
+    """The pattern as a tree of observations and comparisons (for evaluators such as the matcher)."""
+    simple = _SIMPLE_RE.match(text)
+    if simple is not None:
+        obj_type, path, value = simple.groups()
+        return Observation(Comparison(obj_type, path.replace("'", ""), "=", False, value), qualified=False)
+    return _Parser(text).pattern()

@@ -1,0 +1,352 @@
+"""Scan logs for a compiled indicator set.
+
+Two stages. The prefilter works on 8 MiB chunks at C speed: one `bytes.translate` lower-cases
+and turns every byte that cannot be part of an address, domain, e-mail or digest into a space,
+`split` + `set` give the chunk's distinct tokens, and set operations against the indicator keys
+and a cache of tokens already known to miss leave only a few new tokens for Python to look at
+(subdomains, CIDR ranges). Only lines holding a candidate are then read field by field (JSON, Zeek,
+CSV, combined) and checked exactly, so the cost of formats and URL normalisation is paid on hits.
+"""
+
+from __future__ import annotations
+
+import bz2
+import gzip
+import io
+import lzma
+import re
+import socket
+import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from lionrock.match.compiled import _DEAD, CompiledSet, Postings
+from lionrock.match.formats import LogFormat, Malformed, Record, detect
+from lionrock.match.values import BadValue, Kind, url
+from lionrock.stix.ids import timestamp_to_us
+
+CHUNK = 1 << 20  # small enough that locating a rare token's lines (bytes.find) stays cheap
+MAX_LINE = 64 << 20
+NEGATIVE_CACHE = 4_000_000
+_TOKEN_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789._@-"
+
+
+def _table(keep: bytes) -> bytes:
+    table = bytearray(b" " * 256)
+    for c in keep:
+        table[c] = c
+        if 0x61 <= c <= 0x7A:
+            table[c - 32] = c
+    return bytes(table)
+
+
+_TOKENS = _table(_TOKEN_BYTES)
+_V6_TOKENS = _table(b"0123456789abcdef:.")
+_V6_HINT = re.compile(rb":[0-9a-f]{0,4}:")
+_URL_RE = re.compile(r"(?i)\b[a-z][a-z0-9+.-]{1,15}://[^\s\"'<>\\]+")
+_TOKEN_KINDS = frozenset({Kind.IPV4, Kind.DOMAIN, Kind.EMAIL, Kind.HASH})
+_DIGITS = frozenset(b"0123456789")
+
+
+@dataclass(frozen=True)
+class Hit:
+    indicator_id: str
+    value: str
+    kind: str
+    file: str
+    line: int
+    timestamp: str | None
+    field: str | None
+
+
+@dataclass
+class ScanStats:
+    files: int = 0
+    bytes: int = 0
+    lines: int = 0
+    candidate_lines: int = 0
+    malformed: int = 0
+    hits: int = 0
+    expired: int = 0
+
+
+def _postings(p: Postings | None) -> tuple[int, ...]:
+    if p is None:
+        return ()
+    return p if isinstance(p, tuple) else (p,)
+
+
+def open_log(path: str) -> BinaryIO:
+    """A binary stream of the log's text; '-' is stdin; gzip, bzip2 and xz are recognised by content."""
+    raw: io.BufferedReader = sys.stdin.buffer if path == "-" else open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
+    head = raw.peek(6)[:6]
+    if head.startswith(b"\x1f\x8b"):
+        return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
+    if head.startswith(b"BZh"):
+        return bz2.BZ2File(raw)  # type: ignore[return-value]
+    if head.startswith(b"\xfd7zXZ\x00"):
+        return lzma.LZMAFile(raw)  # type: ignore[return-value]
+    return raw
+
+
+class Scanner:
+    """Holds the per-run caches; one Scanner may scan many files."""
+
+    def __init__(self, compiled: CompiledSet, now_us: int | None = None) -> None:
+        self.c = compiled
+        self.now_us = now_us
+        self.prefilter: set[bytes] = set(compiled.exact)
+        self.prefilter.update(compiled.url_hosts)
+        self.extra: set[bytes] = set()
+        self.negative: set[bytes] = set()
+        self.negative6: set[bytes] = set()
+        self.cidr4 = sorted(compiled.cidr[4].items(), reverse=True)
+        self.cidr6 = sorted(compiled.cidr[6].items(), reverse=True)
+        self.has_v6 = compiled.has_ipv6
+
+    # ------------------------------------------------------------ token lookups
+    def _token_terms(self, token: bytes) -> tuple[list[int], bool]:
+        """Terms a lower-cased token hits (exact, subdomain, CIDR, e-mail domain) and whether it is
+        the host of some URL indicator (then the line's URLs must be checked)."""
+        exact, kinds = self.c.exact, self.c.term_kind
+        terms: list[int] = []
+        url_host = False
+        for cand in {token, token.strip(b".-_")}:
+            if not cand:
+                continue
+            terms.extend(t for t in _postings(exact.get(cand)) if kinds[t] in _TOKEN_KINDS)
+            url_host = url_host or cand in self.c.url_hosts
+            host = cand.rpartition(b"@")[2]
+            if b"." not in host:
+                continue
+            if host[-1] in _DIGITS:
+                if self.cidr4:
+                    terms.extend(self._in_cidr(host, 4))
+                continue
+            if host is not cand:
+                terms.extend(t for t in _postings(exact.get(host)) if kinds[t] == Kind.DOMAIN)
+            dot = host.find(b".")
+            while dot != -1:
+                parent = host[dot + 1 :]
+                if b"." not in parent:
+                    break
+                terms.extend(t for t in _postings(exact.get(parent)) if kinds[t] == Kind.DOMAIN)
+                dot = host.find(b".", dot + 1)
+        return terms, url_host
+
+    def _in_cidr(self, text: bytes, version: int) -> list[int]:
+        try:
+            if version == 4:
+                value = int.from_bytes(socket.inet_pton(socket.AF_INET, text.decode()))
+                tables, bits = self.cidr4, 32
+            else:
+                value = int.from_bytes(socket.inet_pton(socket.AF_INET6, text.decode()))
+                tables, bits = self.cidr6, 128
+        except (OSError, UnicodeDecodeError):
+            return []
+        out: list[int] = []
+        for plen, nets in tables:
+            out.extend(_postings(nets.get(value >> (bits - plen))))
+        return out
+
+    def _v6_terms(self, token: bytes) -> list[int]:
+        if token.count(b":") < 2 or (b"::" not in token and token.count(b":") != 7):
+            return []
+        try:
+            canonical = socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, token.decode()))
+        except (OSError, UnicodeDecodeError):
+            return []
+        terms = [t for t in _postings(self.c.exact.get(canonical.encode())) if self.c.term_kind[t] == Kind.IPV6]
+        if self.cidr6:
+            terms.extend(self._in_cidr(token, 6))
+        return terms
+
+    @staticmethod
+    def _v6_candidates(low6: bytes) -> set[bytes]:
+        """Tokens of `low6` (text translated with _V6_TOKENS) that may be IPv6 addresses."""
+        out: set[bytes] = set()
+        for m in _V6_HINT.finditer(low6):
+            start = low6.rfind(b" ", 0, m.start()) + 1
+            end = low6.find(b" ", m.end())
+            out.add(low6[start : end if end != -1 else len(low6)].strip(b".:"))
+        return out
+
+    # ------------------------------------------------------------ prefilter
+    def _candidate_lines(self, chunk: bytes) -> set[int]:
+        """Start offsets of the lines in `chunk` that may hold a hit."""
+        low = chunk.translate(_TOKENS)
+        tokens = set(low.split())
+        tokens -= self.negative
+        found = tokens & self.prefilter
+        if self.extra:
+            found |= tokens & self.extra
+        negative, cidr4 = self.negative, bool(self.cidr4)
+        for token in tokens - found:
+            # Cheap rejections first: most new tokens are numbers, ids and digests seen once.
+            if b"." not in token:
+                continue
+            if token[-1] in _DIGITS and (not cidr4 or token.count(b".") != 3 or not self._in_cidr(token, 4)):
+                negative.add(token)
+                continue
+            terms, is_host = self._token_terms(token)
+            if terms or is_host:
+                self.extra.add(token)
+                found.add(token)
+            else:
+                negative.add(token)
+        if len(self.negative) > NEGATIVE_CACHE:
+            self.negative.clear()
+        starts: set[int] = set()
+        for token in found:
+            _occurrences(chunk, low, token, starts)
+        if self.has_v6 and b":" in chunk:
+            low6 = chunk.translate(_V6_TOKENS)
+            for token in self._v6_candidates(low6) - self.negative6:
+                if self._v6_terms(token):
+                    _occurrences(chunk, low6, token, starts)
+                else:
+                    self.negative6.add(token)
+            if len(self.negative6) > NEGATIVE_CACHE:
+                self.negative6.clear()
+        return starts
+
+    # ------------------------------------------------------------ confirmation
+    def _record_terms(self, record: Record) -> list[tuple[int, str, str]]:
+        """(term, matched value, field) for every term the record's fields hold."""
+        found: list[tuple[int, str, str]] = []
+        for name, text in record.fields:
+            data = text.encode("utf-8", "replace")
+            check_urls = "+" in name
+            for token in set(data.translate(_TOKENS).split()):
+                terms, is_host = self._token_terms(token)
+                check_urls = check_urls or is_host
+                value = token.decode("utf-8", "replace")
+                found.extend((t, value, name) for t in terms)
+            if check_urls:
+                candidates = [text] if "+" in name else _URL_RE.findall(text)
+                for raw in candidates:
+                    try:
+                        key = url(raw.rstrip(".,;)]}")).encode()
+                    except BadValue:
+                        continue
+                    found.extend(
+                        (t, raw, name) for t in _postings(self.c.exact.get(key)) if self.c.term_kind[t] == Kind.URL
+                    )
+            if self.has_v6 and ":" in text:
+                for token in self._v6_candidates(data.translate(_V6_TOKENS)):
+                    found.extend((t, token.decode(), name) for t in self._v6_terms(token))
+        return found
+
+    def _hits_in(self, record: Record, file: str, line_no: int) -> Iterator[Hit]:
+        c = self.c
+        complete: dict[int, tuple[str, str, str]] = {}
+        partial: dict[int, dict[int, tuple[str, str]]] = {}
+        for term, value, field in self._record_terms(record):
+            ind = c.term_ind[term]
+            if ind == _DEAD:
+                continue
+            conj = c.term_conj[term]
+            if c.conj_size[conj] == 1:
+                complete.setdefault(ind, (value, field, Kind(c.term_kind[term]).name.lower()))
+            else:
+                partial.setdefault(conj, {}).setdefault(term, (value, field))
+        for conj, terms in partial.items():
+            if len(terms) == c.conj_size[conj]:
+                ind = c.term_ind[next(iter(terms))]
+                values = " & ".join(v for v, _ in terms.values())
+                fields = " & ".join(f for _, f in terms.values())
+                complete.setdefault(ind, (values, fields, "and"))
+        when = timestamp_to_us(record.timestamp) if record.timestamp else None
+        for ind, (value, field, kind) in complete.items():
+            until = c.valid_until[ind]
+            if until and until < (when or self.now_us or 0):
+                self.stats.expired += 1
+                continue
+            yield Hit(c.ids[ind], value, kind, file, line_no, record.timestamp, field or None)
+
+    # ------------------------------------------------------------ driver
+    stats: ScanStats
+
+    def scan(
+        self,
+        stream: BinaryIO,
+        file: str,
+        *,
+        fmt: LogFormat | None = None,
+        stats: ScanStats | None = None,
+        progress: Callable[[int], None] | None = None,
+    ) -> Iterator[Hit]:
+        """Hits in one log stream, in line order. Malformed lines are counted in `stats`, not fatal."""
+        self.stats = stats if stats is not None else ScanStats()
+        self.stats.files += 1
+        carry = b""
+        line_base = 0
+        while True:
+            block = stream.read(CHUNK)
+            data = carry + block
+            if not data:
+                break
+            cut = data.rfind(b"\n")
+            if block and cut == -1 and len(data) < MAX_LINE:
+                carry = data
+                continue
+            if not block or cut == -1:
+                chunk, carry = data + b"\n", b""
+            else:
+                chunk, carry = data[: cut + 1], data[cut + 1 :]
+            if fmt is None:
+                fmt = detect(chunk[:65536])
+                if fmt.name == "csv":
+                    fmt.header(chunk[: chunk.find(b"\n")].rstrip(b"\r"))
+            yield from self._scan_chunk(chunk, fmt, file, line_base)
+            line_base += chunk.count(b"\n")
+            self.stats.bytes += len(block)
+            if progress is not None:
+                progress(len(block))
+
+    def _scan_chunk(self, chunk: bytes, fmt: LogFormat, file: str, line_base: int) -> Iterator[Hit]:
+        lines = chunk.count(b"\n")
+        self.stats.lines += lines
+        bad: set[int] = set()
+        if not fmt.chunk_ok(chunk, lines):
+            for i, line in enumerate(chunk.split(b"\n")[:-1]):
+                line = line.rstrip(b"\r")
+                if line.startswith(b"#"):
+                    fmt.header(line)
+                elif line.strip() and not fmt.line_ok(line):
+                    bad.add(i)
+            self.stats.malformed += len(bad)
+        starts = sorted(self._candidate_lines(chunk))
+        self.stats.candidate_lines += len(starts)
+        counted, at = 0, 0
+        for start in starts:
+            counted += chunk.count(b"\n", at, start)
+            at = start
+            end = chunk.find(b"\n", start)
+            line = chunk[start:end].rstrip(b"\r")
+            try:
+                record = fmt.record(line)
+            except Malformed:
+                if counted not in bad:
+                    self.stats.malformed += 1
+                record = LogFormat().record(line)  # still matched as text: a broken line may be an attack
+            for hit in self._hits_in(record, file, line_base + counted + 1):
+                self.stats.hits += 1
+                yield hit
+
+
+def _occurrences(chunk: bytes, low: bytes, token: bytes, starts: set[int]) -> None:
+    """Add the start of every line where `token` stands as a whole token in `low`."""
+    n, size = len(low), len(token)
+    i = low.find(token)
+    while i != -1:
+        j = i + size
+        if (i == 0 or low[i - 1] == 32) and (j == n or low[j] == 32):
+            starts.add(chunk.rfind(b"\n", 0, i) + 1)
+            end = chunk.find(b"\n", j)
+            if end == -1:
+                return
+            i = low.find(token, end)
+        else:
+            i = low.find(token, i + 1)
