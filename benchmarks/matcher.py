@@ -61,7 +61,7 @@ def make_indicators(n: int, rng: random.Random) -> list[tuple[str, str, str]]:
                 user = "".join(rng.choices(LETTERS, k=rng.randint(5, 10)))
                 v = f"{user}@{''.join(rng.choices(LETTERS, k=8))}-mail.{rng.choice(BAD_TLDS)}"
             else:
-                v = f"{rng.getrandbits({'md5': 128, 'sha1': 160, 'sha256': 256}[kind]):0{ {'md5': 32, 'sha1': 40, 'sha256': 64}[kind]}x}"
+                v = f"{rng.getrandbits({'md5': 128, 'sha1': 160, 'sha256': 256}[kind]):0{ {'md5': 32, 'sha1': 40, 'sha256': 64}[kind] }x}"
             if v not in seen:
                 seen.add(v)
                 break
@@ -123,18 +123,27 @@ class Logs:
         kind = "fileinfo" if (sha256 or md5) else "http" if (host or path) else "dns" if rrname else r.choice(
             ["dns", "dns", "http", "tls", "fileinfo", "flow"])  # fmt: skip
         if kind == "dns":
-            return head + f'53,"proto":"UDP","event_type":"dns","dns":{{"type":"query","id":{r.randrange(65536)},"rrname":"{rrname or self.domain()}","rrtype":"A","tx_id":0}}}}'
+            return (
+                head
+                + f'53,"proto":"UDP","event_type":"dns","dns":{{"type":"query","id":{r.randrange(65536)},"rrname":"{rrname or self.domain()}","rrtype":"A","tx_id":0}}}}'
+            )
         if kind == "http":
             return head + (f'80,"proto":"TCP","event_type":"http","http":{{"hostname":"{host or self.domain()}",'
                            f'"url":"{path or "/static/" + str(r.randrange(10**5)) + ".js"}","http_user_agent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64)",'
                            f'"http_method":"GET","protocol":"HTTP/1.1","status":200,"length":{r.randrange(10**6)}}}}}')  # fmt: skip
         if kind == "tls":
-            return head + f'443,"proto":"TCP","event_type":"tls","tls":{{"sni":"{self.domain()}","version":"TLS 1.3","ja3s":{{"hash":"{r.getrandbits(128):032x}"}}}}}}'
+            return (
+                head
+                + f'443,"proto":"TCP","event_type":"tls","tls":{{"sni":"{self.domain()}","version":"TLS 1.3","ja3s":{{"hash":"{r.getrandbits(128):032x}"}}}}}}'
+            )
         if kind == "fileinfo":
             return head + (f'80,"proto":"TCP","event_type":"fileinfo","fileinfo":{{"filename":"/dl/{r.randrange(10**4)}.bin",'
                            f'"md5":"{md5 or format(r.getrandbits(128), "032x")}","sha256":"{sha256 or format(r.getrandbits(256), "064x")}",'
                            f'"size":{r.randrange(10**7)},"stored":false}}}}')  # fmt: skip
-        return head + f'443,"proto":"TCP","event_type":"flow","flow":{{"pkts_toserver":{r.randrange(100)},"bytes_toserver":{r.randrange(10**5)},"state":"closed"}}}}'
+        return (
+            head
+            + f'443,"proto":"TCP","event_type":"flow","flow":{{"pkts_toserver":{r.randrange(100)},"bytes_toserver":{r.randrange(10**5)},"state":"closed"}}}}'
+        )
 
     def conn(self, dest: str | None = None) -> str:
         r = self.rng
@@ -363,8 +372,10 @@ def main() -> None:
     print(f"grep -F -f: pattern compile {grepped['compile_s']:.1f} s; "
           f"scan {g_scan:.1f} MB/s without compiles, {g_total:.1f} MB/s end to end; peak {grep_rss:,.0f} MiB; "
           f"precision {gp:.4f} recall {gr:.4f} ({gfp} false positives)")  # fmt: skip
-    print(f"ratio lionrock/grep: scan {mbps / g_scan:.1f}x, end to end "
-          f"{(size / 1e6 / (float(scanned['scan_s']) + float(scanned['load_s']))) / g_total:.1f}x")  # type: ignore[arg-type]
+    print(
+        f"ratio lionrock/grep: scan {mbps / g_scan:.1f}x, end to end "
+        f"{(size / 1e6 / (float(scanned['scan_s']) + float(scanned['load_s']))) / g_total:.1f}x"
+    )  # type: ignore[arg-type]
 
 
 if __name__ == "__main__":

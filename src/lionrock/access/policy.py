@@ -62,3 +62,14 @@ def producer_shown(visibility: Visibility, release: Release, producer_name: str)
     if release.anonymous and release.producer_org_id != visibility.org_id:
         return ANONYMOUS_PRODUCER
     return producer_name
+
+
+MIN_SIGHTING_ORGS = 3
+
+
+def sighting_counts_shown(
+    reader_org_id: int, producer_org_ids: frozenset[int], sighting_org_ids: frozenset[int]
+) -> bool:
+    """Aggregate sighting counts of an indicator: the producers always see them; everyone else only
+    once at least MIN_SIGHTING_ORGS organisations have sighted it, so no bank can be singled out."""
+    return reader_org_id in producer_org_ids or len(sighting_org_ids) >= MIN_SIGHTING_ORGS

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -50,4 +51,36 @@ class HubClient:
 
     def publish(self, job_id: str, body: dict[str, Any]) -> dict[str, Any]:
         result: dict[str, Any] = self._check(self.http.post(f"/api/v1/intake/{job_id}/publish", json=body))
+        return result
+
+    def _get(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        try:
+            return self._check(self.http.get(path, params=params))
+        except httpx.HTTPError as exc:
+            raise HubError(f"cannot reach the hub at {self.http.base_url}: {exc}") from exc
+
+    def me(self) -> dict[str, Any]:
+        found: dict[str, Any] = self._get("/api/v1/me")
+        return found
+
+    def indicators(self, added_after: str | None, page_size: int = 1000) -> Iterator[tuple[dict[str, Any], str]]:
+        """Latest visible versions of indicators added after `added_after`, with their date_added."""
+        params: dict[str, Any] = {"type": "indicator", "versions": "last", "limit": page_size}
+        if added_after:
+            params["added_after"] = added_after
+        while True:
+            page = self._get("/api/v1/objects", params)
+            for item in page["items"]:
+                yield item["object"], item["meta"]["date_added"]
+            if not page.get("cursor"):
+                return
+            params["cursor"] = page["cursor"]
+
+    def post_bundle(self, objects: list[dict[str, Any]], *, anonymous: bool) -> dict[str, Any]:
+        bundle = {"type": "bundle", "id": f"bundle--{uuid.uuid4()}", "objects": objects}
+        try:
+            response = self.http.post("/api/v1/bundles", json={"bundle": bundle, "anonymous": anonymous})
+        except httpx.HTTPError as exc:
+            raise HubError(f"cannot reach the hub at {self.http.base_url}: {exc}") from exc
+        result: dict[str, Any] = self._check(response)
         return result

@@ -21,6 +21,7 @@ from lionrock import __version__
 from lionrock.access.model import OrgKind, Role
 from lionrock.app import create_app
 from lionrock.cli.client import HubClient
+from lionrock.cli.match import match_command
 from lionrock.errors import LionrockError
 from lionrock.hub import Hub
 from lionrock.hub import members as hub_members
@@ -287,3 +288,6 @@ def intake_command(
     stored = client.publish(job, {"tlp": tlp, "audience": audience, "anonymous": anonymous})
     err.print(f"published {len(stored['stored'])} new objects ({len(stored['unchanged'])} already held)")
     click.echo(job)
+
+
+main.add_command(match_command)

@@ -56,6 +56,13 @@ def _anonymise(objs: Indexed, own_identity: str) -> tuple[Indexed, list[str]]:
             continue
         if "created_by_ref" in obj:
             obj = {**obj, "created_by_ref": ANONYMOUS_IDENTITY}
+        where = obj.get("where_sighted_refs")
+        if obj.get("type") == "sighting" and isinstance(where, list) and authors & set(where):
+            # "where sighted" would name the submitter: keep only places that are someone else
+            rest = [ref for ref in where if ref not in authors]
+            obj = {k: v for k, v in obj.items() if k != "where_sighted_refs"} | (
+                {"where_sighted_refs": rest} if rest else {}
+            )
         kept.append((i, obj))
     return kept, withheld
 

@@ -107,7 +107,9 @@ class CompiledSet:
         return self._index_of
 
     def kinds(self) -> Counter[str]:
-        return Counter(Kind(k).name.lower() for k, ind in zip(self.term_kind, self.term_ind, strict=True) if ind != _DEAD)
+        return Counter(
+            Kind(k).name.lower() for k, ind in zip(self.term_kind, self.term_ind, strict=True) if ind != _DEAD
+        )
 
     @property
     def has_ipv6(self) -> bool:
@@ -305,7 +307,9 @@ class CompiledSet:
         s.term_ind.frombytes(sections[8])
         s.term_conj.frombytes(sections[9])
         s.conj_size.frombytes(sections[10])
-        if not (len(s.ids) == len(s.versions) == len(s.valid_until) == n and len(s.term_key) == terms == len(s.term_ind)):
+        if not (
+            len(s.ids) == len(s.versions) == len(s.valid_until) == n and len(s.term_key) == terms == len(s.term_ind)
+        ):
             raise BadSetFile(f"{path}: sections disagree in length")
         s.cursor, s.source = header.get("cursor"), header.get("source", "")
         s.unevaluable, s.partial = dict(header.get("unevaluable", {})), dict(header.get("partial", {}))

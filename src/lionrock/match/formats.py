@@ -241,7 +241,7 @@ class Combined(LogFormat):
     name = "combined"
 
     def chunk_ok(self, chunk: bytes, lines: int) -> bool:
-        return chunk.count(b"] \"") == lines and chunk.count(b'"') == 6 * lines
+        return chunk.count(b'] "') == lines and chunk.count(b'"') == 6 * lines
 
     def line_ok(self, line: bytes) -> bool:
         return _COMBINED_RE.match(line.decode("utf-8", "replace")) is not None
@@ -257,9 +257,7 @@ class Combined(LogFormat):
         return Record(read_time(m.group("time")), fields)
 
 
-FORMATS: dict[str, type[LogFormat]] = {
-    f.name: f for f in (LogFormat, JsonLines, ZeekTsv, Csv, Combined)
-}
+FORMATS: dict[str, type[LogFormat]] = {f.name: f for f in (LogFormat, JsonLines, ZeekTsv, Csv, Combined)}
 
 
 def detect(head: bytes) -> LogFormat:

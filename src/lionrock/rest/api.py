@@ -13,7 +13,7 @@ from lionrock.errors import BadRequest, Forbidden, Invalid
 from lionrock.http.body import parse_json, read_limited
 from lionrock.http.paging import decode_cursor, encode_cursor
 from lionrock.http.responses import JSON, hub_of, principal
-from lionrock.hub import Hub, query
+from lionrock.hub import Hub, query, sightings
 from lionrock.hub import members as hub_members
 from lionrock.hub.publish import PublishRequest, publish
 from lionrock.stix.ids import timestamp_to_us
@@ -127,6 +127,11 @@ def get_relationships(stix_id: str, who: Caller, hub: HubDep) -> JSON:
     return JSON({"items": [_shown(i) for i in query.relationships(hub, who, stix_id)]})
 
 
+@router.get("/objects/{stix_id}/seen", summary="How often and by how many organisations it was sighted")
+def get_seen(stix_id: str, who: Caller, hub: HubDep) -> JSON:
+    return JSON(sightings.seen(hub, who, stix_id).as_json())
+
+
 @router.get("/feeds/outward", summary="A STIX bundle for parties outside the hub: TLP:CLEAR and GREEN only")
 def outward_feed(
     who: Caller,
@@ -167,8 +172,15 @@ def _timestamp_param(value: str | None) -> int | None:
 
 
 @router.get("/me", summary="Who this token is")
-def me(who: Caller) -> JSON:
-    return JSON({"org": who.org_name, "kind": who.org_kind.value, "role": who.role.value})
+def me(who: Caller, hub: HubDep) -> JSON:
+    return JSON(
+        {
+            "org": who.org_name,
+            "kind": who.org_kind.value,
+            "role": who.role.value,
+            "identity": hub_members.own_identity(hub, who),
+        }
+    )
 
 
 @router.get("/orgs", summary="Member organisations")

@@ -313,3 +313,27 @@ def delete_object(conn: Connection, stix_id: str, producer_org_id: int) -> int:
     conn.execute(delete(refs).where(refs.c.object_pk.in_(pks)))
     conn.execute(delete(objects).where(objects.c.pk.in_(pks)))
     return len(pks)
+
+
+@dataclass(frozen=True)
+class SightingRow:
+    stix_id: str
+    version: str
+    producer_org_id: int
+    body: str
+
+
+def sightings_for_counting(conn: Connection, stix_id: str) -> tuple[frozenset[int], list[SightingRow]]:
+    """Producers of an object and every stored sighting version referencing it, unfiltered.
+
+    Only for aggregate counts that `access.policy.sighting_counts_shown` then gates: no object from
+    here is ever returned to a reader."""
+    producers = frozenset(
+        int(r[0]) for r in conn.execute(select(objects.c.producer_org_id).where(objects.c.stix_id == stix_id))
+    )
+    stmt = select(objects.c.stix_id, objects.c.version, objects.c.producer_org_id, objects.c.body).where(
+        objects.c.stix_type == "sighting",
+        exists(select(1).where(refs.c.object_pk == objects.c.pk, refs.c.ref_id == stix_id)),
+    )
+    rows = [SightingRow(str(r[0]), str(r[1]), int(r[2]), str(r[3])) for r in conn.execute(stmt)]
+    return producers, rows
