@@ -29,7 +29,8 @@ from lionrock.match.formats import LogFormat, Malformed, Record, detect
 from lionrock.match.values import BadValue, Kind, url
 from lionrock.stix.ids import timestamp_to_us
 
-CHUNK = 1 << 20  # small enough that locating a rare token's lines (bytes.find) stays cheap
+CHUNK = 2 << 20  # what is read and handed to a worker at a time
+WINDOW = 256 << 10  # what the prefilter works on at a time; locating a token's lines costs a find over it
 MAX_LINE = 64 << 20
 NEGATIVE_CACHE = 4_000_000
 _TOKEN_BYTES = b"abcdefghijklmnopqrstuvwxyz0123456789._@-"
@@ -112,8 +113,13 @@ class Scanner:
         # Ranges on octet boundaries (/8, /16, /24: nearly all of them in feeds) as dotted-prefix sets,
         # so the prefilter tests an address with one slice and one set lookup instead of parsing it.
         self.octet_prefixes = [
-            (plen // 8, {".".join(str(net >> (8 * (plen // 8 - 1 - k)) & 255) for k in range(plen // 8)).encode()
-                         for net in nets})
+            (
+                plen // 8,
+                {
+                    ".".join(str(net >> (8 * (plen // 8 - 1 - k)) & 255) for k in range(plen // 8)).encode()
+                    for net in nets
+                },
+            )
             for plen, nets in self.cidr4
             if plen % 8 == 0 and plen > 0
         ]
@@ -189,8 +195,20 @@ class Scanner:
         return out
 
     # ------------------------------------------------------------ prefilter
-    def _candidate_lines(self, chunk: bytes) -> set[int]:
-        """Start offsets of the lines in `chunk` that may hold a hit."""
+    def _candidate_lines(self, chunk: bytes) -> list[int]:
+        """Start offsets of the lines in `chunk` that may hold a hit, in order. Works window by
+        window: sets of a few thousand tokens stay in the CPU cache (measured 20% faster than 1 MiB)."""
+        starts: set[int] = set()
+        pos, size = 0, len(chunk)
+        while pos < size:
+            end = chunk.find(b"\n", min(pos + WINDOW, size - 1))
+            end = size if end == -1 else end + 1
+            window = chunk[pos:end] if pos or end < size else chunk
+            starts.update(pos + s for s in self._window_candidates(window))
+            pos = end
+        return sorted(starts)
+
+    def _window_candidates(self, chunk: bytes) -> set[int]:
         low = chunk.translate(_TOKENS)
         tokens = set(low.split())
         tokens -= self.negative
@@ -323,7 +341,7 @@ class Scanner:
                 fmt = detect(chunk[:65536])
                 if fmt.name == "csv":
                     fmt.header(chunk[: chunk.find(b"\n")].rstrip(b"\r"))
-            starts = result.get() if result is not None else sorted(self._candidate_lines(chunk))
+            starts = result.get() if result is not None else self._candidate_lines(chunk)
             yield from self._scan_chunk(chunk, starts, fmt, file, line_base)
             line_base += chunk.count(b"\n")
             self.stats.bytes += size
@@ -394,7 +412,7 @@ _SHARED: Scanner | None = None
 
 def _pool_candidates(chunk: bytes) -> list[int]:
     assert _SHARED is not None, "worker started without a scanner"
-    return sorted(_SHARED._candidate_lines(chunk))
+    return _SHARED._candidate_lines(chunk)
 
 
 def _chunks(stream: BinaryIO) -> Iterator[tuple[bytes, int]]:
