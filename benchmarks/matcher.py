@@ -41,8 +41,17 @@ def make_indicators(n: int, rng: random.Random) -> list[tuple[str, str, str]]:
     """(id, kind, value) for n indicators; kind is the literal's kind, 'cidr' for ranges."""
     out: list[tuple[str, str, str]] = []
     seen: set[str] = set()
-    mix = [("ipv4", 0.28), ("cidr", 0.02), ("ipv6", 0.03), ("domain", 0.25), ("url", 0.12), ("md5", 0.06),
-           ("sha1", 0.04), ("sha256", 0.12), ("email", 0.08)]  # fmt: skip
+    mix = [
+        ("ipv4", 0.28),
+        ("cidr", 0.02),
+        ("ipv6", 0.03),
+        ("domain", 0.25),
+        ("url", 0.12),
+        ("md5", 0.06),
+        ("sha1", 0.04),
+        ("sha256", 0.12),
+        ("email", 0.08),
+    ]
     kinds = rng.choices([k for k, _ in mix], [w for _, w in mix], k=n)
     for i, kind in enumerate(kinds):
         while True:
@@ -72,8 +81,15 @@ def make_indicators(n: int, rng: random.Random) -> list[tuple[str, str, str]]:
 def pattern(kind: str, value: str) -> str:
     if kind in ("ipv4", "cidr"):
         return f"[ipv4-addr:value = '{value}']"
-    path = {"ipv6": "ipv6-addr:value", "domain": "domain-name:value", "url": "url:value", "email": "email-addr:value",
-            "md5": "file:hashes.MD5", "sha1": "file:hashes.'SHA-1'", "sha256": "file:hashes.'SHA-256'"}[kind]  # fmt: skip
+    path = {
+        "ipv6": "ipv6-addr:value",
+        "domain": "domain-name:value",
+        "url": "url:value",
+        "email": "email-addr:value",
+        "md5": "file:hashes.MD5",
+        "sha1": "file:hashes.'SHA-1'",
+        "sha256": "file:hashes.'SHA-256'",
+    }[kind]
     return f"[{path} = '{value}']"
 
 
@@ -81,9 +97,17 @@ def write_indicators(inds: list[tuple[str, str, str]], work: Path) -> None:
     marking = "marking-definition--55d920b0-5e8b-4f79-9ee9-91f868d9b421"
     with open(work / "indicators.jsonl", "w") as out, open(work / "literals.txt", "w") as lits:
         for stix_id, kind, value in inds:
-            obj = {"type": "indicator", "spec_version": "2.1", "id": stix_id, "created": "2026-11-01T00:00:00.000Z",
-                   "modified": "2026-11-01T00:00:00.000Z", "pattern": pattern(kind, value), "pattern_type": "stix",
-                   "valid_from": "2026-11-01T00:00:00Z", "object_marking_refs": [marking]}  # fmt: skip
+            obj = {
+                "type": "indicator",
+                "spec_version": "2.1",
+                "id": stix_id,
+                "created": "2026-11-01T00:00:00.000Z",
+                "modified": "2026-11-01T00:00:00.000Z",
+                "pattern": pattern(kind, value),
+                "pattern_type": "stix",
+                "valid_from": "2026-11-01T00:00:00Z",
+                "object_marking_refs": [marking],
+            }
             out.write(json.dumps(obj) + "\n")
             if kind != "cidr":
                 lits.write(value + "\n")
@@ -114,32 +138,53 @@ class Logs:
         r = self.rng
         return WHEN.format(h=r.randrange(24), m=r.randrange(60), s=r.randrange(60), us=r.randrange(10**6))
 
-    def eve(self, src: str | None = None, dest: str | None = None, rrname: str | None = None,
-            host: str | None = None, path: str | None = None, sha256: str | None = None, md5: str | None = None) -> str:  # fmt: skip
+    def eve(
+        self,
+        src: str | None = None,
+        dest: str | None = None,
+        rrname: str | None = None,
+        host: str | None = None,
+        path: str | None = None,
+        sha256: str | None = None,
+        md5: str | None = None,
+    ) -> str:
         r = self.rng
-        head = (f'{{"timestamp":"{self.when()}","flow_id":{r.getrandbits(50)},"in_iface":"eth0",'
-                f'"src_ip":"{src or self.lan()}","src_port":{r.randrange(1024, 65536)},'
-                f'"dest_ip":"{dest or self.ip()}","dest_port":')  # fmt: skip
-        kind = "fileinfo" if (sha256 or md5) else "http" if (host or path) else "dns" if rrname else r.choice(
-            ["dns", "dns", "http", "tls", "fileinfo", "flow"])  # fmt: skip
+        head = (
+            f'{{"timestamp":"{self.when()}","flow_id":{r.getrandbits(50)},"in_iface":"eth0",'
+            f'"src_ip":"{src or self.lan()}","src_port":{r.randrange(1024, 65536)},'
+            f'"dest_ip":"{dest or self.ip()}","dest_port":'
+        )
+        kind = (
+            "fileinfo"
+            if (sha256 or md5)
+            else "http"
+            if (host or path)
+            else "dns"
+            if rrname
+            else r.choice(["dns", "dns", "http", "tls", "fileinfo", "flow"])
+        )
         if kind == "dns":
             return (
                 head
                 + f'53,"proto":"UDP","event_type":"dns","dns":{{"type":"query","id":{r.randrange(65536)},"rrname":"{rrname or self.domain()}","rrtype":"A","tx_id":0}}}}'
             )
         if kind == "http":
-            return head + (f'80,"proto":"TCP","event_type":"http","http":{{"hostname":"{host or self.domain()}",'
-                           f'"url":"{path or "/static/" + str(r.randrange(10**5)) + ".js"}","http_user_agent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64)",'
-                           f'"http_method":"GET","protocol":"HTTP/1.1","status":200,"length":{r.randrange(10**6)}}}}}')  # fmt: skip
+            return head + (
+                f'80,"proto":"TCP","event_type":"http","http":{{"hostname":"{host or self.domain()}",'
+                f'"url":"{path or "/static/" + str(r.randrange(10**5)) + ".js"}","http_user_agent":"Mozilla/5.0 (Windows NT 10.0; Win64; x64)",'
+                f'"http_method":"GET","protocol":"HTTP/1.1","status":200,"length":{r.randrange(10**6)}}}}}'
+            )
         if kind == "tls":
             return (
                 head
                 + f'443,"proto":"TCP","event_type":"tls","tls":{{"sni":"{self.domain()}","version":"TLS 1.3","ja3s":{{"hash":"{r.getrandbits(128):032x}"}}}}}}'
             )
         if kind == "fileinfo":
-            return head + (f'80,"proto":"TCP","event_type":"fileinfo","fileinfo":{{"filename":"/dl/{r.randrange(10**4)}.bin",'
-                           f'"md5":"{md5 or format(r.getrandbits(128), "032x")}","sha256":"{sha256 or format(r.getrandbits(256), "064x")}",'
-                           f'"size":{r.randrange(10**7)},"stored":false}}}}')  # fmt: skip
+            return head + (
+                f'80,"proto":"TCP","event_type":"fileinfo","fileinfo":{{"filename":"/dl/{r.randrange(10**4)}.bin",'
+                f'"md5":"{md5 or format(r.getrandbits(128), "032x")}","sha256":"{sha256 or format(r.getrandbits(256), "064x")}",'
+                f'"size":{r.randrange(10**7)},"stored":false}}}}'
+            )
         return (
             head
             + f'443,"proto":"TCP","event_type":"flow","flow":{{"pkts_toserver":{r.randrange(100)},"bytes_toserver":{r.randrange(10**5)},"state":"closed"}}}}'
@@ -147,23 +192,29 @@ class Logs:
 
     def conn(self, dest: str | None = None) -> str:
         r = self.rng
-        return (f"{1795000000 + r.randrange(86400)}.{r.randrange(10**6):06d}\tC{r.getrandbits(64):x}\t{self.lan()}\t"
-                f"{r.randrange(1024, 65536)}\t{dest or self.ip()}\t{r.choice([443, 80, 53, 8443])}\ttcp\tssl\t"
-                f"{r.random():.6f}\t{r.randrange(10**4)}\t{r.randrange(10**6)}\tSF\tT\tF\t0\tShADadFf\t{r.randrange(100)}\t"
-                f"{r.randrange(10**5)}\t{r.randrange(100)}\t{r.randrange(10**6)}\t-")  # fmt: skip
+        return (
+            f"{1795000000 + r.randrange(86400)}.{r.randrange(10**6):06d}\tC{r.getrandbits(64):x}\t{self.lan()}\t"
+            f"{r.randrange(1024, 65536)}\t{dest or self.ip()}\t{r.choice([443, 80, 53, 8443])}\ttcp\tssl\t"
+            f"{r.random():.6f}\t{r.randrange(10**4)}\t{r.randrange(10**6)}\tSF\tT\tF\t0\tShADadFf\t{r.randrange(100)}\t"
+            f"{r.randrange(10**5)}\t{r.randrange(100)}\t{r.randrange(10**6)}\t-"
+        )
 
     def access(self, client: str | None = None, target: str | None = None) -> str:
         r = self.rng
         t = f"{r.randrange(1, 29):02d}/Nov/2026:{r.randrange(24):02d}:{r.randrange(60):02d}:{r.randrange(60):02d} +0800"
         target = target or f"http://{self.domain()}/assets/{r.randrange(10**5)}/app.js?v={r.randrange(10**4)}"
-        return (f'{client or self.lan()} - - [{t}] "GET {target} HTTP/1.1" {r.choice([200, 200, 304, 404])} '
-                f'{r.randrange(10**6)} "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"')  # fmt: skip
+        return (
+            f'{client or self.lan()} - - [{t}] "GET {target} HTTP/1.1" {r.choice([200, 200, 304, 404])} '
+            f'{r.randrange(10**6)} "-" "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36"'
+        )
 
     def mail(self, sender: str | None = None) -> str:
         r = self.rng
         user = "".join(r.choices(LETTERS, k=6))
-        return (f"{self.when()},{sender or user + '@' + r.choice(self.domains)},staff{r.randrange(5000)}@bank.com.hk,"
-                f"{r.choice(['delivered', 'quarantined', 'delivered'])},{r.randrange(10**6)},{self.ip()}")  # fmt: skip
+        return (
+            f"{self.when()},{sender or user + '@' + r.choice(self.domains)},staff{r.randrange(5000)}@bank.com.hk,"
+            f"{r.choice(['delivered', 'quarantined', 'delivered'])},{r.randrange(10**6)},{self.ip()}"
+        )
 
 
 CONN_HEADER = (
@@ -281,8 +332,13 @@ def phase_compile(work: Path) -> dict[str, object]:
     compile_s = time.perf_counter() - t
     t = time.perf_counter()
     compiled.save(work / "indicators.lrm")
-    return {"compile_s": compile_s, "save_s": time.perf_counter() - t, "indicators": len(compiled),
-            "unevaluable": len(compiled.unevaluable), "size_mb": (work / "indicators.lrm").stat().st_size / 1e6}  # fmt: skip
+    return {
+        "compile_s": compile_s,
+        "save_s": time.perf_counter() - t,
+        "indicators": len(compiled),
+        "unevaluable": len(compiled.unevaluable),
+        "size_mb": (work / "indicators.lrm").stat().st_size / 1e6,
+    }
 
 
 def phase_scan(work: Path, files: list[str]) -> dict[str, object]:
@@ -299,8 +355,14 @@ def phase_scan(work: Path, files: list[str]) -> dict[str, object]:
         with open_log(str(work / name)) as stream:
             hits.extend((name, h.line, h.indicator_id) for h in scanner.scan(stream, name, stats=stats))
     scan_s = time.perf_counter() - t
-    return {"load_s": load_s, "scan_s": scan_s, "bytes": stats.bytes, "malformed": stats.malformed,
-            "candidates": stats.candidate_lines, "hits": hits}  # fmt: skip
+    return {
+        "load_s": load_s,
+        "scan_s": scan_s,
+        "bytes": stats.bytes,
+        "malformed": stats.malformed,
+        "candidates": stats.candidate_lines,
+        "hits": hits,
+    }
 
 
 def phase_grep(work: Path, files: list[str]) -> dict[str, object]:
@@ -340,8 +402,11 @@ def main() -> None:
     work = Path(args.workdir)
     files = ["eve.json", "proxy.log", "conn.log", "mail.csv"]
     if args.phase:
-        run = {"compile": lambda: phase_compile(work), "scan": lambda: phase_scan(work, files),
-               "grep": lambda: phase_grep(work, files)}[args.phase]  # fmt: skip
+        run = {
+            "compile": lambda: phase_compile(work),
+            "scan": lambda: phase_scan(work, files),
+            "grep": lambda: phase_grep(work, files),
+        }[args.phase]
         print(json.dumps(run()))
         return
     shutil.rmtree(work, ignore_errors=True)
@@ -353,25 +418,31 @@ def main() -> None:
     meta = write_logs(inds, args.mb, work, rng)
     truth = meta["truth"]
     size = sum((work / f).stat().st_size for f in files)
-    print(f"generated {len(inds):,} indicators and {size / 1e6:.0f} MB of logs with "
-          f"{sum(len(v) for v in truth.values()):,} planted hits and {meta['near_misses']:,} near misses "  # type: ignore[union-attr]
-          f"in {time.perf_counter() - t:.0f} s")  # fmt: skip
+    print(
+        f"generated {len(inds):,} indicators and {size / 1e6:.0f} MB of logs with "
+        f"{sum(len(v) for v in truth.values()):,} planted hits and {meta['near_misses']:,} near misses "  # type: ignore[union-attr]
+        f"in {time.perf_counter() - t:.0f} s"
+    )
     compiled, compile_rss = run_child(["--phase", "compile", "--workdir", str(work)])
     scanned, scan_rss = run_child(["--phase", "scan", "--workdir", str(work)])
     p, r, fp = score(scanned["hits"], truth, check_ids=True)  # type: ignore[arg-type]
     mbps = size / 1e6 / float(scanned["scan_s"])  # type: ignore[arg-type]
-    print(f"lionrock: compile {compiled['compile_s']:.1f} s (peak {compile_rss:,.0f} MiB), file "
-          f"{compiled['size_mb']:.0f} MB, load {scanned['load_s']:.2f} s; scan {scanned['scan_s']:.1f} s = "
-          f"{mbps:.1f} MB/s, peak {scan_rss:,.0f} MiB; precision {p:.4f} recall {r:.4f} ({fp} false positives)")  # fmt: skip
+    print(
+        f"lionrock: compile {compiled['compile_s']:.1f} s (peak {compile_rss:,.0f} MiB), file "
+        f"{compiled['size_mb']:.0f} MB, load {scanned['load_s']:.2f} s; scan {scanned['scan_s']:.1f} s = "
+        f"{mbps:.1f} MB/s, peak {scan_rss:,.0f} MiB; precision {p:.4f} recall {r:.4f} ({fp} false positives)"
+    )
     if args.skip_grep:
         return
     grepped, grep_rss = run_child(["--phase", "grep", "--workdir", str(work)])
     gp, gr, gfp = score(grepped["hits"], truth, check_ids=False)  # type: ignore[arg-type]
     g_scan = size / 1e6 / float(grepped["scan_s"])  # type: ignore[arg-type]
     g_total = size / 1e6 / float(grepped["total_s"])  # type: ignore[arg-type]
-    print(f"grep -F -f: pattern compile {grepped['compile_s']:.1f} s; "
-          f"scan {g_scan:.1f} MB/s without compiles, {g_total:.1f} MB/s end to end; peak {grep_rss:,.0f} MiB; "
-          f"precision {gp:.4f} recall {gr:.4f} ({gfp} false positives)")  # fmt: skip
+    print(
+        f"grep -F -f: pattern compile {grepped['compile_s']:.1f} s; "
+        f"scan {g_scan:.1f} MB/s without compiles, {g_total:.1f} MB/s end to end; peak {grep_rss:,.0f} MiB; "
+        f"precision {gp:.4f} recall {gr:.4f} ({gfp} false positives)"
+    )
     print(
         f"ratio lionrock/grep: scan {mbps / g_scan:.1f}x, end to end "
         f"{(size / 1e6 / (float(scanned['scan_s']) + float(scanned['load_s']))) / g_total:.1f}x"

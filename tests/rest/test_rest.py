@@ -6,6 +6,7 @@ import base64
 
 from fastapi.testclient import TestClient
 
+from lionrock.hub.members import org_identity_id
 from lionrock.stix.tlp import Tlp
 from tests.conftest import World, bundle
 from tests.factories import indicator, newer
@@ -119,7 +120,8 @@ def test_token_lifecycle_and_admin_rights(client: TestClient, world: World) -> N
     assert made.status_code == 201
     secret, token_id = made.json()["token"], made.json()["id"]
     auth = {"Authorization": f"Bearer {secret}"}
-    assert client.get("/api/v1/me", headers=auth).json() == {"org": "bank-c", "kind": "bank", "role": "reader"}
+    me = client.get("/api/v1/me", headers=auth).json()
+    assert me == {"org": "bank-c", "kind": "bank", "role": "reader", "identity": org_identity_id("bank-c")}
     listed = client.get("/api/v1/tokens", headers=ops).json()["items"]
     assert secret not in str(listed) and any(t["name"] == "siem" for t in listed)
     assert client.delete(f"/api/v1/tokens/{token_id}", headers=ops).status_code == 200

@@ -14,7 +14,15 @@ from pathlib import Path
 import click
 import orjson
 from rich.console import Console
-from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn, TransferSpeedColumn
+from rich.progress import (
+    BarColumn,
+    DownloadColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+    TransferSpeedColumn,
+)
 from rich.table import Table
 
 from lionrock.cli.client import HubClient
@@ -36,8 +44,9 @@ from lionrock.match import (
 from lionrock.match.compiled import MAGIC
 from lionrock.stix.tlp import TLP2_MARKINGS, Tlp
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # summaries stay one line each, for scripts and logs
 TABLE_LIMIT = 500
+AUTO_PARALLEL_BYTES = 32 << 20  # below this, starting worker processes costs more than it saves
 
 
 def default_cache() -> Path:
@@ -177,6 +186,9 @@ def _progress() -> Progress:
 @click.option("--tlp", type=click.Choice([t.value for t in Tlp]), default="amber", show_default=True)
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None, help="Compiled-set cache.")
 @click.option("--refresh", is_flag=True, help="Ignore the cache: pull and compile everything again.")
+@click.option(
+    "--workers", type=click.IntRange(0, 64), default=0, help="Prefilter processes (0: one per core, 1 for small input)."
+)
 @click.option("--save", "save_to", type=click.Path(dir_okay=False, path_type=Path), help="Also save the compiled set.")
 def match_command(
     logs: tuple[str, ...],
@@ -190,12 +202,13 @@ def match_command(
     tlp: str,
     cache: Path | None,
     refresh: bool,
+    workers: int,
     save_to: Path | None,
 ) -> None:
     """Find indicators in LOGS (files, .gz/.bz2/.xz, or - for stdin); print hits and a summary."""
     try:
         _match(logs, hub_url, token, indicators_file, out_format, log_format, report, anonymous, tlp, cache, refresh,
-               save_to)  # fmt: skip
+               workers, save_to)  # fmt: skip
     except LionrockError as exc:
         err.print(f"[red]error:[/red] {exc.message}")
         sys.exit(2)
@@ -213,6 +226,7 @@ def _match(
     tlp: str,
     cache: Path | None,
     refresh: bool,
+    workers: int,
     save_to: Path | None,
 ) -> None:
     if indicators_file is None and not (hub_url and token):
@@ -236,12 +250,15 @@ def _match(
         compiled.save(save_to)
     load_s = time.perf_counter() - started
     _explain_unevaluable(compiled)
-    scanner = Scanner(compiled, now_us=int(time.time() * 1_000_000))
+    if workers == 0:
+        big = "-" in logs or sum(Path(p).stat().st_size for p in logs) > AUTO_PARALLEL_BYTES
+        workers = min(os.cpu_count() or 1, 8) if big else 1
+    scanner = Scanner(compiled, now_us=int(time.time() * 1_000_000), workers=workers)
     stats = ScanStats()
     writer = HitWriter(out_format)
     hits_seen: list[Hit] = []
     started = time.perf_counter()
-    with _progress() as bar:
+    with scanner, _progress() as bar:
         for path in logs:
             fmt = None if log_format == "auto" else FORMATS[log_format]()
             try:
@@ -252,10 +269,12 @@ def _match(
             task = bar.add_task(
                 Path(path).name if path != "-" else "stdin", total=Path(path).stat().st_size if plain else None
             )
+
+            def advance(n: int, task: TaskID = task) -> None:
+                bar.advance(task, n)
+
             try:
-                for hit in scanner.scan(
-                    stream, path, fmt=fmt, stats=stats, progress=lambda n, t=task: bar.advance(t, n)
-                ):
+                for hit in scanner.scan(stream, path, fmt=fmt, stats=stats, progress=advance):
                     writer.write(hit)
                     hits_seen.append(hit)
             except (OSError, EOFError, ValueError) as exc:
@@ -268,7 +287,8 @@ def _match(
     per_indicator = aggregate(hits_seen)
     mb = stats.bytes / 1e6
     err.print(
-        f"{stats.files} file(s), {mb:,.1f} MB, {stats.lines:,} lines in {elapsed:.1f} s ({mb / max(elapsed, 1e-9):,.1f} MB/s); "
+        f"{stats.files} file(s), {mb:,.1f} MB, {stats.lines:,} lines in {elapsed:.1f} s "
+        f"({mb / max(elapsed, 1e-9):,.1f} MB/s); "
         f"{stats.hits:,} hits of {len(per_indicator):,} indicators; {stats.malformed:,} malformed lines skipped; "
         f"{len(compiled):,} indicators loaded in {load_s:.1f} s"
         + (f"; {stats.expired:,} hits on expired indicators left out" if stats.expired else "")

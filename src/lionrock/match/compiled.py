@@ -47,7 +47,7 @@ def _add(table: dict[K, Postings], key: K, term: int) -> None:
     if old is None:
         table[key] = term
     elif isinstance(old, tuple):
-        table[key] = old + (term,)
+        table[key] = old + (term,)  # noqa: RUF005 (mypy cannot narrow a constrained TypeVar for *old)
     else:
         table[key] = (old, term)
 

@@ -8,6 +8,7 @@ chunks that look wrong, so malformed lines are counted without parsing every lin
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import re
 from collections.abc import Iterator
@@ -89,10 +90,8 @@ def _with_urls(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
     for host_field, path_field in URL_PARTS:
         host, path = names.get(host_field), names.get(path_field)
         if host and path and not path.startswith(("http://", "https://")):
-            try:
+            with contextlib.suppress(BadValue):
                 fields.append((f"{host_field}+{path_field}", url(f"http://{host}{path}")))
-            except BadValue:
-                pass
     return fields
 
 

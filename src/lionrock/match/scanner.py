@@ -83,10 +83,30 @@ def _postings(p: Postings | None) -> tuple[int, ...]:
     return p if isinstance(p, tuple) else (p,)
 
 
+class _Prefixed(io.RawIOBase):
+    """A stream with its first bytes already read (for streams that cannot peek)."""
+
+    def __init__(self, head: bytes, rest: BinaryIO) -> None:
+        self.head, self.rest = head, rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self.head[: len(buffer)] if self.head else self.rest.read(len(buffer))
+        self.head = self.head[len(data) :] if self.head else b""
+        buffer[: len(data)] = data
+        return len(data)
+
+
 def open_log(path: str) -> BinaryIO:
     """A binary stream of the log's text; '-' is stdin; gzip, bzip2 and xz are recognised by content."""
-    raw: io.BufferedReader = sys.stdin.buffer if path == "-" else open(path, "rb")  # type: ignore[assignment]  # noqa: SIM115
-    head = raw.peek(6)[:6]
+    raw: BinaryIO = sys.stdin.buffer if path == "-" else open(path, "rb")  # noqa: SIM115
+    if hasattr(raw, "peek"):
+        head = raw.peek(6)[:6]
+    else:
+        head = raw.read(6)
+        raw = io.BufferedReader(_Prefixed(head, raw))
     if head.startswith(b"\x1f\x8b"):
         return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
     if head.startswith(b"BZh"):

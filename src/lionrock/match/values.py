@@ -143,10 +143,7 @@ def url(text: str) -> str:
     host = parts.hostname or ""
     if not scheme or not host:
         raise BadValue(f"not a URL: {text!r}")
-    if ":" in host:
-        host = "[" + ipv6(host) + "]"
-    else:
-        host = _pct_normalise(host).lower().rstrip(".")
+    host = "[" + ipv6(host) + "]" if ":" in host else _pct_normalise(host).lower().rstrip(".")
     netloc = host
     if parts.username is not None:
         userinfo = parts.username + (":" + parts.password if parts.password is not None else "")
