@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ def plain_id(value: str) -> str:
     return f"indicator--{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
-def plain_rules(lines: Iterator[str] | list[str]) -> Iterator[Rule | Unevaluable]:
+def plain_rules(lines: Iterable[str]) -> Iterator[Rule | Unevaluable]:
     """One value per line (IP, CIDR, domain, URL, e-mail, hash); '#' starts a comment."""
     for n, raw in enumerate(lines, start=1):
         text = raw.strip()
@@ -65,13 +65,41 @@ def stix_objects(data: bytes) -> list[dict[str, Any]]:
     return [o for o in doc if isinstance(o, dict)]
 
 
+def _json_lines(path: Path) -> Iterator[dict[str, Any]]:
+    """Objects of a JSON-lines file, one line at a time (a million indicators never sit in memory)."""
+    with path.open("rb") as lines:
+        for n, line in enumerate(lines, start=1):
+            if not line.strip():
+                continue
+            try:
+                obj = orjson.loads(line)
+            except orjson.JSONDecodeError as exc:
+                raise BadSource(f"line {n} is not JSON: {exc}") from exc
+            if isinstance(obj, dict):
+                yield obj
+
+
+def _is_json_lines(path: Path) -> bool:
+    with path.open("rb") as fh:
+        first = fh.readline()
+    try:
+        obj = orjson.loads(first)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(obj, dict) and obj.get("type") != "bundle"
+
+
 def compile_file(path: str | Path, into: CompiledSet | None = None) -> CompiledSet:
-    """Compile (or update `into` with) the indicators of a bundle/JSON file or a plain list."""
-    data = Path(path).read_bytes()
+    """Compile (or update `into` with) the indicators of a bundle, JSON lines, or a plain list."""
+    path = Path(path)
     compiled = into if into is not None else CompiledSet()
-    if data.lstrip()[:1] in (b"{", b"["):
-        compiled.update(rules_of(stix_objects(data)))
+    with path.open("rb") as fh:
+        start = fh.read(4096).lstrip()[:1]
+    if start in (b"{", b"["):
+        objects = _json_lines(path) if _is_json_lines(path) else iter(stix_objects(path.read_bytes()))
+        compiled.update(rules_of(objects))
     else:
-        compiled.update(plain_rules(data.decode("utf-8", "replace").splitlines()))
+        with path.open(encoding="utf-8", errors="replace") as lines:
+            compiled.update(plain_rules(lines))
     compiled.source = str(path)
     return compiled
