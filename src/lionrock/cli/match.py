@@ -9,7 +9,10 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
+from functools import wraps
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 import orjson
@@ -46,6 +49,7 @@ from lionrock.stix.tlp import TLP2_MARKINGS, Tlp
 
 err = Console(stderr=True, soft_wrap=True)  # summaries stay one line each, for scripts and logs
 TABLE_LIMIT = 500
+F = TypeVar("F", bound=Callable[..., Any])
 AUTO_PARALLEL_BYTES = 32 << 20  # below this, starting worker processes costs more than it saves
 
 
@@ -167,6 +171,20 @@ def _progress() -> Progress:
     )
 
 
+def _exit_2_on_errors(fn: F) -> F:
+    """Bad input and hub errors end in one clear line and exit status 2 (usage errors' status)."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except LionrockError as exc:
+            err.print(f"[red]error:[/red] {exc.message}")
+            sys.exit(2)
+
+    return wrapper  # type: ignore[return-value]
+
+
 @click.command("match")
 @click.argument("logs", nargs=-1, required=True)
 @click.option("--hub", "hub_url", envvar="LIONROCK_HUB", default=None, help="Hub URL (env LIONROCK_HUB).")
@@ -187,9 +205,10 @@ def _progress() -> Progress:
 @click.option("--cache", type=click.Path(file_okay=False, path_type=Path), default=None, help="Compiled-set cache.")
 @click.option("--refresh", is_flag=True, help="Ignore the cache: pull and compile everything again.")
 @click.option(
-    "--workers", type=click.IntRange(0, 64), default=0, help="Prefilter processes (0: one per core, 1 for small input)."
+    "--workers", type=click.IntRange(0, 64), default=0, help="Prefilter processes (0: one per core for big input)."
 )
 @click.option("--save", "save_to", type=click.Path(dir_okay=False, path_type=Path), help="Also save the compiled set.")
+@_exit_2_on_errors
 def match_command(
     logs: tuple[str, ...],
     hub_url: str | None,
@@ -206,29 +225,6 @@ def match_command(
     save_to: Path | None,
 ) -> None:
     """Find indicators in LOGS (files, .gz/.bz2/.xz, or - for stdin); print hits and a summary."""
-    try:
-        _match(logs, hub_url, token, indicators_file, out_format, log_format, report, anonymous, tlp, cache, refresh,
-               workers, save_to)  # fmt: skip
-    except LionrockError as exc:
-        err.print(f"[red]error:[/red] {exc.message}")
-        sys.exit(2)
-
-
-def _match(
-    logs: tuple[str, ...],
-    hub_url: str | None,
-    token: str | None,
-    indicators_file: Path | None,
-    out_format: str,
-    log_format: str,
-    report: bool,
-    anonymous: bool,
-    tlp: str,
-    cache: Path | None,
-    refresh: bool,
-    workers: int,
-    save_to: Path | None,
-) -> None:
     if indicators_file is None and not (hub_url and token):
         raise click.UsageError("give --indicators FILE, or --hub URL and --token T")
     if (report or anonymous) and not (hub_url and token):

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -279,8 +278,3 @@ def detect(head: bytes) -> LogFormat:
             if rows and all(len(r) == len(header) for r in rows):
                 return Csv()
     return LogFormat()
-
-
-def split_lines(chunk: bytes) -> Iterator[bytes]:
-    for line in chunk.split(b"\n"):
-        yield line.rstrip(b"\r")
