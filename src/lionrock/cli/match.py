@@ -9,7 +9,7 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -99,7 +99,7 @@ def indicators_from_hub(client: HubClient, hub_url: str, token: str, cache: Path
     newest = compiled.cursor
     pulled = 0
 
-    def pages() -> object:
+    def pages() -> Iterator[dict[str, Any]]:
         nonlocal newest, pulled
         for obj, date_added in client.indicators(compiled.cursor):
             pulled += 1
@@ -108,7 +108,7 @@ def indicators_from_hub(client: HubClient, hub_url: str, token: str, cache: Path
             yield obj
 
     with err.status("pulling indicators from the hub…"):
-        added, removed = compiled.update(rules_of(pages()))  # type: ignore[arg-type]
+        added, removed = compiled.update(rules_of(pages()))
     compiled.cursor = newest
     compiled.save(cached)
     err.print(

@@ -72,7 +72,8 @@ class CompiledSet:
 
     def __init__(self) -> None:
         self.ids: list[str] = []
-        self.versions: list[str] = []
+        self._versions: list[str] | None = []
+        self._versions_blob = b""
         self.valid_until = array("q")
         self.first_term = array("I")
         self.term_count = array("I")
@@ -93,6 +94,16 @@ class CompiledSet:
         self.dead_terms = 0
 
     # ---------------------------------------------------------------- reading
+    @property
+    def versions(self) -> list[str]:
+        """Each slot's indicator version; decoded on first use since scanning never needs it."""
+        if self._versions is None:
+            self._versions = self._versions_blob.decode().split("\n") if self._versions_blob else []
+            self._versions_blob = b""
+            if len(self._versions) != len(self.ids):
+                raise BadSetFile("the compiled set's version list disagrees with its indicators")
+        return self._versions
+
     def __len__(self) -> int:
         return len(self.ids) - self.dead_indicators
 
@@ -105,11 +116,6 @@ class CompiledSet:
                 if self.term_count[i] != _DEAD:
                     self._index_of[stix_id] = i
         return self._index_of
-
-    def kinds(self) -> Counter[str]:
-        return Counter(
-            Kind(k).name.lower() for k, ind in zip(self.term_kind, self.term_ind, strict=True) if ind != _DEAD
-        )
 
     @property
     def has_ipv6(self) -> bool:
@@ -298,7 +304,7 @@ class CompiledSet:
         s = cls()
         n, terms = int(header["indicators"]), int(header["terms"])
         s.ids = sections[1].decode().split("\n") if n else []
-        s.versions = sections[2].decode().split("\n") if n else []
+        s._versions, s._versions_blob = None, sections[2]
         s.valid_until.frombytes(sections[3])
         s.first_term.frombytes(sections[4])
         s.term_count.frombytes(sections[5])
@@ -308,7 +314,7 @@ class CompiledSet:
         s.term_conj.frombytes(sections[9])
         s.conj_size.frombytes(sections[10])
         if not (
-            len(s.ids) == len(s.versions) == len(s.valid_until) == n and len(s.term_key) == terms == len(s.term_ind)
+            len(s.ids) == len(s.valid_until) == n and len(s.term_key) == terms == len(s.term_ind)
         ):
             raise BadSetFile(f"{path}: sections disagree in length")
         s.cursor, s.source = header.get("cursor"), header.get("source", "")
