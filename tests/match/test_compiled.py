@@ -126,3 +126,13 @@ def test_sightings_from_hits() -> None:
     assert s["where_sighted_refs"] == ["identity--me"] and s["created_by_ref"] == "identity--me"
     (anon,) = sighting_objects(counts.values(), marking_ref="marking-definition--x")
     assert "where_sighted_refs" not in anon and "created_by_ref" not in anon
+
+
+def test_a_loaded_set_takes_new_indicators(tmp_path: Path) -> None:
+    compiled(ind("[domain-name:value = 'evil.com']")).save(tmp_path / "set.lrm")
+    cs = CompiledSet.load(tmp_path / "set.lrm")
+    fresh = ind("[ipv4-addr:value = '203.0.113.77']")
+    assert cs.update(rules_of([fresh])) == (1, 0)
+    cs.save(tmp_path / "set.lrm")
+    assert len(CompiledSet.load(tmp_path / "set.lrm")) == 2
+    assert (2, fresh["id"]) in hits_of(cs)

@@ -148,8 +148,8 @@ class CompiledSet:
 
     def _insert(self, rule: Rule) -> None:
         ind = len(self.ids)
+        self.versions.append(rule.version)  # first: decoding checks it against ids
         self.ids.append(rule.indicator_id)
-        self.versions.append(rule.version)
         self.valid_until.append(rule.valid_until_us)
         self.first_term.append(len(self.term_kind))
         self.index_of[rule.indicator_id] = ind
@@ -313,9 +313,7 @@ class CompiledSet:
         s.term_ind.frombytes(sections[8])
         s.term_conj.frombytes(sections[9])
         s.conj_size.frombytes(sections[10])
-        if not (
-            len(s.ids) == len(s.valid_until) == n and len(s.term_key) == terms == len(s.term_ind)
-        ):
+        if not (len(s.ids) == len(s.valid_until) == n and len(s.term_key) == terms == len(s.term_ind)):
             raise BadSetFile(f"{path}: sections disagree in length")
         s.cursor, s.source = header.get("cursor"), header.get("source", "")
         s.unevaluable, s.partial = dict(header.get("unevaluable", {})), dict(header.get("partial", {}))
