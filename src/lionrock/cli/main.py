@@ -4,11 +4,8 @@ from __future__ import annotations
 
 import sys
 import time
-from collections.abc import Callable
 from dataclasses import replace
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 import orjson
@@ -21,8 +18,8 @@ from lionrock import __version__
 from lionrock.access.model import OrgKind, Role
 from lionrock.app import create_app
 from lionrock.cli.client import HubClient
+from lionrock.cli.failures import friendly
 from lionrock.cli.match import match_command
-from lionrock.errors import LionrockError
 from lionrock.hub import Hub
 from lionrock.hub import members as hub_members
 from lionrock.hub.attack import import_attack
@@ -38,23 +35,6 @@ from lionrock.store import audit, members
 from lionrock.store.engine import read_transaction
 
 err = Console(stderr=True)
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def friendly(fn: F) -> F:
-    """Turn the hub's errors into one clear line and exit status 1, never a traceback."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except LionrockError as exc:
-            err.print(f"[red]error:[/red] {exc.message}")
-            for p in getattr(exc, "problems", []):
-                err.print(f"  object {p.index} {p.id or ''}: {p.message}")
-            sys.exit(1)
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _hub(ctx: click.Context) -> Hub:

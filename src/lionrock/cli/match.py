@@ -9,10 +9,9 @@ import os
 import sys
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
-from functools import wraps
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 
 import click
 import orjson
@@ -29,7 +28,8 @@ from rich.progress import (
 from rich.table import Table
 
 from lionrock.cli.client import HubClient
-from lionrock.errors import BadRequest, LionrockError
+from lionrock.cli.failures import failing_with
+from lionrock.errors import BadRequest
 from lionrock.match import (
     FORMATS,
     BadSetFile,
@@ -49,7 +49,6 @@ from lionrock.stix.tlp import TLP2_MARKINGS, Tlp
 
 err = Console(stderr=True, soft_wrap=True)  # summaries stay one line each, for scripts and logs
 TABLE_LIMIT = 500
-F = TypeVar("F", bound=Callable[..., Any])
 AUTO_PARALLEL_BYTES = 32 << 20  # below this, starting worker processes costs more than it saves
 
 
@@ -171,20 +170,6 @@ def _progress() -> Progress:
     )
 
 
-def _exit_2_on_errors(fn: F) -> F:
-    """Bad input and hub errors end in one clear line and exit status 2 (usage errors' status)."""
-
-    @wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return fn(*args, **kwargs)
-        except LionrockError as exc:
-            err.print(f"[red]error:[/red] {exc.message}")
-            sys.exit(2)
-
-    return wrapper  # type: ignore[return-value]
-
-
 @click.command("match")
 @click.argument("logs", nargs=-1, required=True)
 @click.option("--hub", "hub_url", envvar="LIONROCK_HUB", default=None, help="Hub URL (env LIONROCK_HUB).")
@@ -208,7 +193,7 @@ def _exit_2_on_errors(fn: F) -> F:
     "--workers", type=click.IntRange(0, 64), default=0, help="Prefilter processes (0: one per core for big input)."
 )
 @click.option("--save", "save_to", type=click.Path(dir_okay=False, path_type=Path), help="Also save the compiled set.")
-@_exit_2_on_errors
+@failing_with(2)  # the status click gives usage errors: a scan that did not happen
 def match_command(
     logs: tuple[str, ...],
     hub_url: str | None,
