@@ -8,15 +8,12 @@ chunks that look wrong, so malformed lines are counted without parsing every lin
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 import orjson
-
-from lionrock.match.values import BadValue, url
 
 TIME_FIELDS = ("timestamp", "@timestamp", "ts", "time", "datetime", "date", "_time", "eventtime", "event_time")
 # Pairs of (host field, path field) that together make the URL a client asked for.
@@ -36,6 +33,7 @@ class Malformed(ValueError):
 class Record:
     timestamp: str | None  # RFC 3339 UTC when the log's own time could be read
     fields: list[tuple[str, str]]  # (field name, text); name "" for unstructured text
+    urls: list[tuple[str, str]] = field(default_factory=list)  # (fields, URL) rebuilt from host + path
 
 
 def _utc(dt: datetime) -> str:
@@ -83,15 +81,15 @@ def _flatten(value: object, prefix: str, out: list[tuple[str, str]]) -> None:
         out.append((prefix, str(value)))
 
 
-def _with_urls(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Add the full URL where a format splits it into host and path fields."""
+def _split_urls(fields: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Full URLs where a format splits them into host and path fields, as (fields, URL)."""
     names = dict(fields)
+    out: list[tuple[str, str]] = []
     for host_field, path_field in URL_PARTS:
         host, path = names.get(host_field), names.get(path_field)
         if host and path and not path.startswith(("http://", "https://")):
-            with contextlib.suppress(BadValue):
-                fields.append((f"{host_field}+{path_field}", url(f"http://{host}{path}")))
-    return fields
+            out.append((f"{host_field}+{path_field}", f"http://{host}{path}"))
+    return out
 
 
 def _time_of(fields: list[tuple[str, str]]) -> str | None:
@@ -159,7 +157,7 @@ class JsonLines(LogFormat):
                 time = read_time(doc[key])
                 if time:
                     break
-        return Record(time, _with_urls(fields))
+        return Record(time, fields, _split_urls(fields))
 
 
 class ZeekTsv(LogFormat):
@@ -191,7 +189,7 @@ class ZeekTsv(LogFormat):
         if len(parts) != len(self.fields):
             raise Malformed(f"{len(parts)} columns where #fields names {len(self.fields)}")
         fields = [(k, v) for k, v in zip(self.fields, parts, strict=True) if v not in ("-", "(empty)")]
-        return Record(_time_of(fields), _with_urls(fields))
+        return Record(_time_of(fields), fields, _split_urls(fields))
 
 
 class Csv(LogFormat):
@@ -224,7 +222,7 @@ class Csv(LogFormat):
         if len(row) != len(self.fields):
             raise Malformed(f"{len(row)} columns where the header names {len(self.fields)}")
         fields = list(zip(self.fields, row, strict=True))
-        return Record(_time_of(fields), _with_urls(fields))
+        return Record(_time_of(fields), fields, _split_urls(fields))
 
 
 _COMBINED_RE = re.compile(

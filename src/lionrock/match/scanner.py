@@ -19,7 +19,7 @@ import re
 import socket
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from multiprocessing.pool import AsyncResult, Pool
 from typing import BinaryIO
@@ -287,26 +287,30 @@ class Scanner:
         found: list[tuple[int, str, str]] = []
         for name, text in record.fields:
             data = text.encode("utf-8", "replace")
-            check_urls = "+" in name
+            check_urls = False
             for token in set(data.translate(_TOKENS).split()):
                 terms, is_host = self._token_terms(token)
                 check_urls = check_urls or is_host
                 value = token.decode("utf-8", "replace")
                 found.extend((t, value, name) for t in terms)
             if check_urls:
-                candidates = [text] if "+" in name else _URL_RE.findall(text)
-                for raw in candidates:
-                    try:
-                        key = url(raw.rstrip(".,;)]}")).encode()
-                    except BadValue:
-                        continue
-                    found.extend(
-                        (t, raw, name) for t in _postings(self.c.exact.get(key)) if self.c.term_kind[t] == Kind.URL
-                    )
+                found.extend(self._url_terms((name, raw) for raw in _URL_RE.findall(text)))
             if self.has_v6 and ":" in text:
                 for token in self._v6_candidates(data.translate(_V6_TOKENS)):
                     found.extend((t, token.decode(), name) for t in self._v6_terms(token))
+        if record.urls and self.c.url_hosts:
+            found.extend(self._url_terms(record.urls))
         return found
+
+    def _url_terms(self, named_urls: Iterable[tuple[str, str]]) -> Iterator[tuple[int, str, str]]:
+        for name, raw in named_urls:
+            try:
+                key = url(raw.rstrip(".,;)]}")).encode()
+            except BadValue:
+                continue
+            for t in _postings(self.c.exact.get(key)):
+                if self.c.term_kind[t] == Kind.URL:
+                    yield t, raw, name
 
     def _hits_in(self, record: Record, file: str, line_no: int) -> Iterator[Hit]:
         c = self.c
