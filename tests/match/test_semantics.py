@@ -2,6 +2,7 @@
 
 import pytest
 
+from lionrock.match import Withdrawn
 from tests.match.helpers import compiled, hit_lines, ind, scan
 
 MD5 = "d41d8cd98f00b204e9800998ecf8427e"
@@ -109,7 +110,7 @@ def test_valid_until_is_compared_with_the_log_time() -> None:
 def test_revoked_indicators_never_match() -> None:
     live = ind("[domain-name:value = 'evil.com']")
     cs = compiled(live)
-    cs.update([(live["id"], None)])
+    cs.update([Withdrawn(live["id"])])
     assert hit_lines(cs, "evil.com\n") == []
 
 

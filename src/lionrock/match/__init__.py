@@ -2,7 +2,7 @@
 
 from lionrock.match.compiled import BadSetFile, CompiledSet
 from lionrock.match.formats import FORMATS, LogFormat, Malformed, Record, detect
-from lionrock.match.rules import Rule, Term, Unevaluable, rule_of, rules_of
+from lionrock.match.rules import Rule, Term, Unevaluable, Withdrawn, rule_of, rules_of
 from lionrock.match.scanner import Hit, Scanner, ScanStats, open_log
 from lionrock.match.sightings import SightingCount, aggregate, sighting_objects
 from lionrock.match.sources import BadSource, compile_file, plain_rules, stix_objects
@@ -25,6 +25,7 @@ __all__ = [
     "SightingCount",
     "Term",
     "Unevaluable",
+    "Withdrawn",
     "aggregate",
     "compile_file",
     "detect",

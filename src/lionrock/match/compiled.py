@@ -26,7 +26,7 @@ from typing import TypeVar
 
 import orjson
 
-from lionrock.match.rules import Rule, Unevaluable
+from lionrock.match.rules import Change, Rule, Unevaluable
 from lionrock.match.values import Kind, url_host
 
 MAGIC = b"lionrock-match-set/1\n"
@@ -122,8 +122,8 @@ class CompiledSet:
         return bool(self.cidr[6]) or any(k == Kind.IPV6 for k in set(self.term_kind))
 
     # ---------------------------------------------------------------- writing
-    def update(self, items: Iterable[Rule | Unevaluable | tuple[str, None]]) -> tuple[int, int]:
-        """Apply new versions, unevaluable reports and revocations ((id, None)); (added, removed)."""
+    def update(self, items: Iterable[Change]) -> tuple[int, int]:
+        """Apply new versions, unevaluable reports and revocations; (added, removed)."""
         added = removed = 0
         for item in items:
             if isinstance(item, Rule):
@@ -141,9 +141,9 @@ class CompiledSet:
                     removed += 1
                 self.unevaluable[item.indicator_id] = item.reason
             else:
-                if self._retire(item[0]):
+                if self._retire(item.indicator_id):
                     removed += 1
-                self.unevaluable.pop(item[0], None)
+                self.unevaluable.pop(item.indicator_id, None)
         return added, removed
 
     def _insert(self, rule: Rule) -> None:

@@ -48,6 +48,16 @@ class Unevaluable:
     reason: str
 
 
+@dataclass(frozen=True)
+class Withdrawn:
+    """The indicator was revoked: take it out of any set that holds it."""
+
+    indicator_id: str
+
+
+Change = Rule | Unevaluable | Withdrawn
+
+
 class _Skip(Exception):
     pass
 
@@ -154,10 +164,10 @@ def rule_of(obj: Mapping[str, Any]) -> Rule | Unevaluable | None:
     return Rule(stix_id, version, until, tuple(dict.fromkeys(conjunctions)), "; ".join(notes) or None)
 
 
-def rules_of(objects: Iterable[Mapping[str, Any]]) -> Iterable[Rule | Unevaluable | tuple[str, None]]:
-    """Rules for the indicators among `objects`; revoked ones come back as (id, None)."""
+def rules_of(objects: Iterable[Mapping[str, Any]]) -> Iterable[Change]:
+    """What the indicators among `objects` change in a compiled set."""
     for obj in objects:
         if not isinstance(obj, Mapping) or obj.get("type") != "indicator":
             continue
         rule = rule_of(obj)
-        yield (str(obj.get("id")), None) if rule is None else rule
+        yield Withdrawn(str(obj.get("id"))) if rule is None else rule
