@@ -118,3 +118,8 @@ def test_hits_carry_value_file_line_and_time() -> None:
     hits, _ = scan(compiled(ind("[domain-name:value = 'evil.com']")), "x\n2026-11-22T10:00:00+08:00 a.Evil.com\n")
     (hit,) = hits
     assert (hit.value, hit.file, hit.line, hit.timestamp) == ("a.evil.com", "log", 2, "2026-11-22T02:00:00.000000Z")
+
+
+def test_url_with_an_ipv6_host() -> None:
+    text = "GET http://[2001:DB8:0::1]:80/x.php\nGET http://[2001:db8::2]/x.php\n"
+    assert lines_for("[url:value = 'http://[2001:db8::1]/x.php']", text) == [1]

@@ -38,6 +38,7 @@ from lionrock.match import (
     Hit,
     Scanner,
     ScanStats,
+    SightingCount,
     aggregate,
     compile_file,
     open_log,
@@ -237,7 +238,7 @@ def match_command(
     scanner = Scanner(compiled, now_us=int(time.time() * 1_000_000), workers=workers)
     stats = ScanStats()
     writer = HitWriter(out_format)
-    hits_seen: list[Hit] = []
+    per_indicator: dict[str, SightingCount] = {}
     started = time.perf_counter()
     with scanner, _progress() as bar:
         for path in logs:
@@ -257,7 +258,7 @@ def match_command(
             try:
                 for hit in scanner.scan(stream, path, fmt=fmt, stats=stats, progress=advance):
                     writer.write(hit)
-                    hits_seen.append(hit)
+                    aggregate([hit], into=per_indicator)
             except (OSError, EOFError, ValueError) as exc:
                 raise BadRequest(f"cannot read {path}: {exc}") from exc
             finally:
@@ -265,12 +266,12 @@ def match_command(
                     stream.close()
     elapsed = time.perf_counter() - started
     writer.close(stats.hits)
-    per_indicator = aggregate(hits_seen)
     mb = stats.bytes / 1e6
     err.print(
         f"{stats.files} file(s), {mb:,.1f} MB, {stats.lines:,} lines in {elapsed:.1f} s "
         f"({mb / max(elapsed, 1e-9):,.1f} MB/s); "
-        f"{stats.hits:,} hits of {len(per_indicator):,} indicators; {stats.malformed:,} malformed lines skipped; "
+        f"{stats.hits:,} hits of {len(per_indicator):,} indicators; "
+        f"{stats.malformed:,} malformed lines (still searched as text); "
         f"{len(compiled):,} indicators loaded in {load_s:.1f} s"
         + (f"; {stats.expired:,} hits on expired indicators left out" if stats.expired else "")
     )

@@ -40,7 +40,7 @@ def seen(hub: Hub, principal: Principal, stix_id: str) -> Seen:
     for row in rows:
         if row.stix_id not in latest or row.version > latest[row.stix_id].version:
             latest[row.stix_id] = row
-    total, orgs = 0, set()
+    total, reports, orgs = 0, 0, set()
     first: str | None = None
     last: str | None = None
     for row in latest.values():
@@ -48,13 +48,13 @@ def seen(hub: Hub, principal: Principal, stix_id: str) -> Seen:
         if body.get("sighting_of_ref") != stix_id or body.get("revoked") is True:
             continue
         count = body.get("count", 1)
-        total += count if isinstance(count, int) and count >= 0 else 1
+        total += count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else 1
+        reports += 1
         orgs.add(row.producer_org_id)
         if isinstance(body.get("first_seen"), str) and (first is None or body["first_seen"] < first):
             first = body["first_seen"]
         if isinstance(body.get("last_seen"), str) and (last is None or body["last_seen"] > last):
             last = body["last_seen"]
-    reports = sum(1 for r in latest.values() if r.producer_org_id in orgs)
     if not sighting_counts_shown(principal.org_id, producers, frozenset(orgs)):
         return Seen(
             stix_id,

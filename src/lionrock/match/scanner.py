@@ -145,7 +145,7 @@ class Scanner:
         ]
         self.other_cidr4 = any(plen % 8 or plen == 0 for plen, _ in self.cidr4)
         self.cidr6 = sorted(compiled.cidr[6].items(), reverse=True)
-        self.has_v6 = compiled.has_ipv6
+        self.has_v6 = compiled.has_ipv6 or any(b":" in host for host in compiled.url_hosts)
 
     # ------------------------------------------------------------ token lookups
     def _token_terms(self, token: bytes) -> tuple[list[int], bool]:
@@ -192,17 +192,18 @@ class Scanner:
             out.extend(_postings(nets.get(value >> (bits - plen))))
         return out
 
-    def _v6_terms(self, token: bytes) -> list[int]:
+    def _v6_terms(self, token: bytes) -> tuple[list[int], bool]:
+        """Like _token_terms, for a token that may be an IPv6 address in any textual form."""
         if token.count(b":") < 2 or (b"::" not in token and token.count(b":") != 7):
-            return []
+            return [], False
         try:
-            canonical = socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, token.decode()))
+            canonical = socket.inet_ntop(socket.AF_INET6, socket.inet_pton(socket.AF_INET6, token.decode())).encode()
         except (OSError, UnicodeDecodeError):
-            return []
-        terms = [t for t in _postings(self.c.exact.get(canonical.encode())) if self.c.term_kind[t] == Kind.IPV6]
+            return [], False
+        terms = [t for t in _postings(self.c.exact.get(canonical)) if self.c.term_kind[t] == Kind.IPV6]
         if self.cidr6:
             terms.extend(self._in_cidr(token, 6))
-        return terms
+        return terms, canonical in self.c.url_hosts
 
     @staticmethod
     def _v6_candidates(low6: bytes) -> set[bytes]:
@@ -273,7 +274,7 @@ class Scanner:
         if self.has_v6 and b":" in chunk:
             low6 = chunk.translate(_V6_TOKENS)
             for token in self._v6_candidates(low6) - self.negative6:
-                if self._v6_terms(token):
+                if any(self._v6_terms(token)):
                     _occurrences(chunk, low6, token, starts)
                 else:
                     self.negative6.add(token)
@@ -293,11 +294,13 @@ class Scanner:
                 check_urls = check_urls or is_host
                 value = token.decode("utf-8", "replace")
                 found.extend((t, value, name) for t in terms)
-            if check_urls:
-                found.extend(self._url_terms((name, raw) for raw in _URL_RE.findall(text)))
             if self.has_v6 and ":" in text:
                 for token in self._v6_candidates(data.translate(_V6_TOKENS)):
-                    found.extend((t, token.decode(), name) for t in self._v6_terms(token))
+                    terms, is_host = self._v6_terms(token)
+                    check_urls = check_urls or is_host
+                    found.extend((t, token.decode(), name) for t in terms)
+            if check_urls:
+                found.extend(self._url_terms((name, raw) for raw in _URL_RE.findall(text)))
         if record.urls and self.c.url_hosts:
             found.extend(self._url_terms(record.urls))
         return found
