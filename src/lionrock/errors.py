@@ -64,6 +64,13 @@ class Invalid(LionrockError):
         super().__init__(self.message)
 
 
+@dataclass
+class Refused(Invalid):
+    """Objects the caller may not write (someone else's, a fixed definition); 403 with problems."""
+
+    status = 403
+
+
 class NotAcceptable(LionrockError):
     status = 406
 

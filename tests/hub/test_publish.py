@@ -5,10 +5,11 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
+from lionrock.access.anonymity import ANONYMOUS_IDENTITY
 from lionrock.access.model import Audience
 from lionrock.errors import Forbidden, Invalid
 from lionrock.hub import members, query
-from lionrock.hub.publish import ANONYMOUS_IDENTITY, PublishRequest, publish
+from lionrock.hub.publish import PublishRequest, publish
 from lionrock.stix.tlp import Tlp
 from lionrock.store.engine import read_transaction
 from lionrock.store.objects import ObjectQuery
@@ -33,9 +34,7 @@ def _publish(
     anonymous: bool = False,
 ) -> list[str]:
     p = world.principals[who]
-    return publish(
-        world.hub, p, PublishRequest(objs, audience, tlp, anonymous), members.own_identity(world.hub, p)
-    ).stored
+    return publish(world.hub, p, PublishRequest(objs, audience, tlp, anonymous)).stored
 
 
 def test_bundle_is_all_or_nothing(world: World) -> None:
@@ -76,7 +75,7 @@ def test_marking_beats_request_tlp(world: World) -> None:
 def test_readers_may_not_publish(world: World) -> None:
     reader = members.authenticate(world.hub, world.tokens["bank-a:reader"])
     with pytest.raises(Forbidden):
-        publish(world.hub, reader, PublishRequest([indicator()], COMMUNITY, Tlp.GREEN), "identity--x")
+        publish(world.hub, reader, PublishRequest([indicator()], COMMUNITY, Tlp.GREEN))
 
 
 def test_anonymous_submission_hides_the_producer_but_not_from_itself(world: World) -> None:
@@ -91,9 +90,7 @@ def test_anonymous_submission_hides_the_producer_but_not_from_itself(world: Worl
         "identity_class": "organization",
     }
     ind = indicator(created_by_ref=own)
-    result = publish(
-        world.hub, world.principals["bank-a"], PublishRequest([ident, ind], COMMUNITY, Tlp.GREEN, True), own
-    )
+    result = publish(world.hub, world.principals["bank-a"], PublishRequest([ident, ind], COMMUNITY, Tlp.GREEN, True))
     assert result.withheld == [own]
     seen_by_b = query.get_object(world.hub, world.principals["bank-b"], ind["id"])[0]
     assert seen_by_b.obj["created_by_ref"] == ANONYMOUS_IDENTITY
@@ -109,7 +106,7 @@ def test_date_added_strictly_increases_and_readd_to_a_wider_audience_redates(wor
     first = [i.version.date_added for i in page.items]
     assert first == sorted(first) and len(set(first)) == 2
     assert query.list_objects(world.hub, world.principals["bank-c"], ObjectQuery()).items == []
-    _publish(world, "bank-b", [a])  # same version, now to the community
+    _publish(world, "bank-a", [a])  # its producer re-adds the same version, now to the community
     seen = query.list_objects(world.hub, world.principals["bank-c"], ObjectQuery())
     assert [i.version.stix_id for i in seen.items] == [a["id"]]
     assert seen.items[0].version.date_added > max(first)

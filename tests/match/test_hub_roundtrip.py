@@ -7,9 +7,9 @@ from typing import Any
 import httpx
 from click.testing import CliRunner
 
+from lionrock.access.anonymity import ANONYMOUS_IDENTITY
 from lionrock.cli.main import main
 from lionrock.hub.members import org_identity_id
-from lionrock.hub.publish import ANONYMOUS_IDENTITY
 from lionrock.stix.tlp import Tlp
 from tests.conftest import World
 from tests.factories import indicator
@@ -66,6 +66,9 @@ def test_pull_match_report_and_count(live_url: str, world: World, tmp_path: Path
     assert seen(live_url, world.tokens["bank-a"], domain["id"])["organisations"] == 1
     hidden = seen(live_url, world.tokens["bank-c"], domain["id"])
     assert hidden["shown"] is False and "sightings" not in hidden
+    # ... and the CLI's default sighting is not shown to it one by one either (three-organisation rule)
+    others = httpx.get(f"{live_url}/api/v1/objects/{domain['id']}/relationships", headers=world.auth("bank-c"))
+    assert [s for s in others.json()["items"] if s["object"]["type"] == "sighting"] == []
 
     # incremental: a second pull brings nothing new, only what was added since
     again = match(live_url, world.tokens["bank-b"], log, tmp_path / "cache-b")
@@ -82,8 +85,8 @@ def test_pull_match_report_and_count(live_url: str, world: World, tmp_path: Path
         counted = seen(live_url, world.tokens[who], domain["id"])
         assert (counted["shown"], counted["sightings"], counted["organisations"]) == (True, 3, 3)
 
-    objs = httpx.get(
-        f"{live_url}/api/v1/objects", params={"type": "sighting", "limit": 100}, headers=world.auth("bank-c")
+    objs = httpx.get(  # the owner of the indicators sees each sighting of them
+        f"{live_url}/api/v1/objects", params={"type": "sighting", "limit": 100}, headers=world.auth("bank-a")
     ).json()["items"]
     anonymous = [o for o in objs if o["meta"]["anonymous"]]
     assert anonymous and all("where_sighted_refs" not in o["object"] for o in anonymous)
@@ -109,7 +112,7 @@ def test_hub_strips_the_submitters_identity_from_anonymous_sightings(live_url: s
     body = {"bundle": {"type": "bundle", "id": "bundle--2", "objects": [sighting]}, "anonymous": True}
     r = httpx.post(f"{live_url}/api/v1/bundles", json=body, headers=world.auth("bank-b"))
     assert r.status_code == 201, r.text
-    stored = httpx.get(f"{live_url}/api/v1/objects/{sighting['id']}", headers=world.auth("bank-c")).json()["object"]
+    stored = httpx.get(f"{live_url}/api/v1/objects/{sighting['id']}", headers=world.auth("bank-a")).json()["object"]
     assert "where_sighted_refs" not in stored and stored["created_by_ref"] == ANONYMOUS_IDENTITY
 
 

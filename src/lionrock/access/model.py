@@ -1,4 +1,4 @@
-"""Plain values the policy reasons about: organisations, roles, principals, audiences."""
+"""Plain values the policy reasons about: organisations, roles, principals, audiences, records."""
 
 from __future__ import annotations
 
@@ -56,10 +56,27 @@ class Audience:
 
 
 @dataclass(frozen=True)
+class AudienceNames:
+    """An audience as a publisher writes it (names); the publish use case resolves it to ids."""
+
+    community: bool = False
+    groups: tuple[str, ...] = ()
+    orgs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Release:
-    """How one stored version was released: the facts every visibility decision uses."""
+    """How one stored version was released: the facts every visibility decision uses.
+
+    `owner_record` is False for a version an organisation stored under an object id that another
+    organisation owns (it could not see that object, so the hub could not refuse without revealing
+    it): such a record is shown to its own producer only. `sighted_owner_org_id` is set for
+    sightings: the owner of what was sighted, the only one besides the reporter who sees it."""
 
     producer_org_id: int
     tlp: Tlp
     audience: Audience = field(default_factory=Audience)
     anonymous: bool = False
+    owner_record: bool = True
+    sighting: bool = False
+    sighted_owner_org_id: int | None = None

@@ -10,7 +10,7 @@ import orjson
 from lionrock.access.model import Audience, OrgKind, Principal, Role
 from lionrock.access.policy import visibility_for
 from lionrock.hub.context import Hub
-from lionrock.hub.members import add_org, org_identity_id
+from lionrock.hub.members import add_org
 from lionrock.hub.publish import PublishRequest, publish
 from lionrock.intake.attack import Technique, catalogue, upgrade_to_21
 from lionrock.stix.tlp import Tlp
@@ -36,7 +36,7 @@ def import_attack(hub: Hub, objects: list[dict[str, Any]]) -> tuple[int, int]:
     stored = 0
     for start in range(0, len(upgraded), _BATCH):
         batch = upgraded[start : start + _BATCH]
-        result = publish(hub, who, PublishRequest(batch, Audience(community=True), Tlp.CLEAR), org_identity_id(HUB_ORG))
+        result = publish(hub, who, PublishRequest(batch, Audience(community=True), Tlp.CLEAR))
         stored += len(result.stored)
     return stored, len(upgraded)
 

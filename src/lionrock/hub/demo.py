@@ -138,7 +138,7 @@ def campaign_bundles(authors: dict[str, str]) -> list[tuple[str, Tlp, dict[str, 
         (Tlp.AMBER_STRICT, {"orgs": [BANKS[1], REGULATOR]}),
         (Tlp.RED, {"orgs": [BANKS[0]]}),
     ]
-    publishers = [(BANKS[0], bank_a), (BANKS[1], bank_b), (POLICE, police)]
+    publishers = [(BANKS[0], bank_a), (POLICE, police), (BANKS[1], bank_b)]  # group posts come from a member
     for n, (tlp, audience) in enumerate(levels):
         org_name, author = publishers[n % len(publishers)]
         objs: list[dict[str, Any]] = []
@@ -211,7 +211,7 @@ def load_demo(hub: Hub) -> DemoResult:
             frozenset(ids[g] for g in spec.get("groups", [])),
             frozenset(org_ids[o] for o in spec.get("orgs", [])),
         )
-        res = publish(hub, principals[org_name], PublishRequest(objs, audience, tlp), authors[org_name])
+        res = publish(hub, principals[org_name], PublishRequest(objs, audience, tlp))
         result.stored += len(res.stored)
         result.total += len(objs)
     return result

@@ -8,12 +8,11 @@ from typing import Any
 
 import orjson
 
-from lionrock.access.model import Audience, Principal
+from lionrock.access.model import Audience, AudienceNames, Principal
 from lionrock.errors import Conflict, Forbidden, Invalid, NotFound
 from lionrock.hub.attack import attack_catalogue
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
-from lionrock.hub.members import own_identity
 from lionrock.hub.publish import PublishRequest, PublishResult, publish
 from lionrock.intake.document import Document, DocumentError
 from lionrock.intake.draft import Extraction, draft_bundle, run_extraction
@@ -161,7 +160,7 @@ def decide(
 
 
 def publish_job(
-    hub: Hub, who: Principal, job_id: str, *, tlp: Tlp, audience: Audience, anonymous: bool
+    hub: Hub, who: Principal, job_id: str, *, tlp: Tlp, audience: Audience | AudienceNames, anonymous: bool
 ) -> PublishResult:
     """Publish the reviewed draft: accepted findings only, personal data redacted unless kept."""
     row = _job(hub, who, job_id)
@@ -171,7 +170,7 @@ def publish_job(
     created = us_to_timestamp(hub.clock())
     bundle = _draft(ex, row, _decisions(row), created)
     objects = [_reviewed(o) for o in bundle["objects"]]
-    result = publish(hub, who, PublishRequest(objects, audience, tlp, anonymous), own_identity(hub, who))
+    result = publish(hub, who, PublishRequest(objects, audience, tlp, anonymous))
     with write_transaction(hub.engine) as conn:
         jobs.set_fields(conn, job_id, published=created)
     return result

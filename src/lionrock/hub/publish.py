@@ -1,33 +1,52 @@
-"""Publishing: validate a bundle, decide each version's release, store all of it or none."""
+"""Publishing: validate a bundle, decide each version's release and owner, store all of it or none.
+
+One use case, one transaction: the audience names, the caller's identity, ownership and what the
+caller already holds are all read under the write lock that stores the result. Every answer
+depends only on what the caller may see (DESIGN.md, "no existence oracle")."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import orjson
+from sqlalchemy import Connection
 
-from lionrock.access.model import Audience, Principal
-from lionrock.access.policy import check_release
-from lionrock.errors import Forbidden, Invalid, LionrockError, Problem
+from lionrock.access.anonymity import anonymise
+from lionrock.access.markings import (
+    HUB_FIXED_IDS,
+    fixed_definition_problem,
+    governing_tlp,
+    marking_refs,
+    statement_markings,
+)
+from lionrock.access.model import Audience, AudienceNames, Principal
+from lionrock.access.policy import (
+    check_audience,
+    check_may_publish,
+    check_may_version,
+    check_release,
+    visibility_for,
+)
+from lionrock.errors import Forbidden, Invalid, LionrockError, Problem, Refused
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
-from lionrock.stix.ids import SCO_TYPES, version_of
-from lionrock.stix.patterns import parse_pattern
-from lionrock.stix.tlp import Tlp, is_tlp_marking, tlp_of_markings
+from lionrock.hub.releases import indexed_value, ref_ids, search_text
+from lionrock.stix.ids import SCO_TYPES, timestamp_key, version_of
+from lionrock.stix.tlp import Tlp
 from lionrock.stix.validate import object_problems
+from lionrock.store import members
 from lionrock.store import objects as store
 from lionrock.store.engine import write_transaction
 
-ANONYMOUS_IDENTITY = "identity--8e3e0c9a-5b1f-4c55-9a8b-0a4c9e1f7d11"
 _REF_CHECKED = frozenset({"relationship", "sighting"})
 
 
 @dataclass(frozen=True)
 class PublishRequest:
     objects: Sequence[Any]
-    audience: Audience
+    audience: Audience | AudienceNames
     tlp: Tlp | None = None
     anonymous: bool = False
     channel: str | None = None
@@ -44,185 +63,238 @@ class PublishResult:
 Indexed = list[tuple[int, dict[str, Any]]]
 
 
-def _anonymise(objs: Indexed, own_identity: str) -> tuple[Indexed, list[str]]:
-    """Publish on the submitter's behalf: created_by_ref becomes the hub's pseudonym and identity
-    objects that name the submitter are withheld."""
-    authors = {o.get("created_by_ref") for _, o in objs} | {own_identity}
-    kept: Indexed = []
-    withheld: list[str] = []
-    for i, obj in objs:
-        if obj.get("type") == "identity" and obj.get("id") in authors:
-            withheld.append(str(obj["id"]))
-            continue
-        if "created_by_ref" in obj:
-            obj = {**obj, "created_by_ref": ANONYMOUS_IDENTITY}
-        where = obj.get("where_sighted_refs")
-        if obj.get("type") == "sighting" and isinstance(where, list) and authors & set(where):
-            # "where sighted" would name the submitter: keep only places that are someone else
-            rest = [ref for ref in where if ref not in authors]
-            obj = {k: v for k, v in obj.items() if k != "where_sighted_refs"} | (
-                {"where_sighted_refs": rest} if rest else {}
-            )
-        kept.append((i, obj))
-    return kept, withheld
+def _problems(problems: list[Problem]) -> Invalid:
+    count = len({p.index for p in problems})
+    return Invalid(f"{count} object(s) are not acceptable (first: {problems[0].message})", problems)
 
 
-def _indexed_value(obj: dict[str, Any]) -> str | None:
-    """The observable value REST `?value=` finds: an SCO's value, or an indicator's first literal."""
-    otype = obj["type"]
-    if otype in SCO_TYPES:
-        for key in ("value", "name", "path", "number"):
-            if key in obj:
-                return str(obj[key]).lower()[:2000]
-        hashes = obj.get("hashes")
-        if isinstance(hashes, dict) and hashes:
-            return str(next(iter(hashes.values()))).lower()[:2000]
-    if otype == "indicator" and obj.get("pattern_type") == "stix":
-        for comparison in parse_pattern(obj["pattern"]):
-            if isinstance(comparison.value, str):
-                return comparison.value.lower()[:2000]
-    return None
-
-
-def _search_text(obj: dict[str, Any]) -> str:
-    parts = [str(obj.get(k, "")) for k in ("name", "description", "pattern", "value", "content")]
-    return " ".join(p for p in parts if p).lower()[:4000]
-
-
-def _release_tlp(obj: dict[str, Any], default: Tlp | None) -> Tlp | None:
-    if obj["type"] == "marking-definition" and is_tlp_marking(obj["id"]):
-        return Tlp.CLEAR  # the public TLP definitions themselves
-    refs = obj.get("object_marking_refs") or []
-    return tlp_of_markings(refs) or default
-
-
-def prepare(
-    request: PublishRequest, principal: Principal, own_identity: str
-) -> tuple[list[store.NewVersion], list[str], list[Problem]]:
-    """Pure: validate and turn a submission into versions to store (or problems)."""
+def validated(objects: Sequence[Any]) -> tuple[Indexed, list[Problem]]:
+    """Pure: the well-formed objects with their index in the submission, and what is wrong with the rest."""
     problems: list[Problem] = []
-    objs: Indexed = []
-    for i, obj in enumerate(request.objects):
+    good: Indexed = []
+    for i, obj in enumerate(objects):
         oid = obj.get("id") if isinstance(obj, dict) and isinstance(obj.get("id"), str) else None
         found = object_problems(obj)
         problems.extend(Problem(i, oid, m) for m in found)
         if not found:
-            objs.append((i, obj))
-    withheld: list[str] = []
-    if request.anonymous:
-        objs, withheld = _anonymise(objs, own_identity)
+            good.append((i, obj))
+    return good, problems
+
+
+def resolve_audience(conn: Connection, spec: Audience | AudienceNames) -> Audience:
+    if isinstance(spec, Audience):
+        return spec
+    group_ids, org_ids = set(), set()
+    for name in spec.groups:
+        group = members.group_by_name(conn, name)
+        if group is None:
+            raise Invalid(f"no sharing group named {name!r}")
+        group_ids.add(group[0])
+    for name in spec.orgs:
+        org = members.org_by_name(conn, name)
+        if org is None:
+            raise Invalid(f"no organisation named {name!r}")
+        org_ids.add(org.id)
+    return Audience(spec.community, frozenset(group_ids), frozenset(org_ids))
+
+
+@dataclass(frozen=True)
+class _Context:
+    principal: Principal
+    audience: Audience
+    identity: str
+    member_identities: dict[str, int]
+    statements: set[str]
+
+
+def _versions(objs: Indexed, request: PublishRequest, ctx: _Context) -> tuple[list[store.NewVersion], list[Problem]]:
+    """Pure: each acceptable object as a version to store, with its governing TLP."""
+    problems: list[Problem] = []
     seen: dict[tuple[str, str], str] = {}
     versions: list[store.NewVersion] = []
     for i, obj in objs:
-        tlp = _release_tlp(obj, request.tlp)
-        if tlp is None:
-            problems.append(
-                Problem(
-                    i,
-                    obj["id"],
-                    "no TLP marking in object_marking_refs and no tlp given with the request; the hub does not guess",
-                )
-            )
+        oid = obj["id"]
+        if oid in HUB_FIXED_IDS and (message := fixed_definition_problem(obj)):
+            problems.append(Problem(i, oid, message))
+            continue
+        owner_of_identity = ctx.member_identities.get(oid)
+        if owner_of_identity is not None and owner_of_identity != ctx.principal.org_id:
+            problems.append(Problem(i, oid, "this identity stands for another member organisation"))
+            continue
+        author = ctx.member_identities.get(str(obj.get("created_by_ref")))
+        if author is not None and author != ctx.principal.org_id:
+            problems.append(Problem(i, oid, "created_by_ref names another member organisation"))
+            continue
+        # a faithful copy of a TLP definition is public; anything else takes its governing TLP
+        tlp = Tlp.CLEAR if oid in HUB_FIXED_IDS else governing_tlp(obj, request.tlp, ctx.statements)
+        if not isinstance(tlp, Tlp):
+            problems.append(Problem(i, oid, tlp))
             continue
         try:
-            check_release(tlp, request.audience)
+            check_release(tlp, ctx.audience)
         except Invalid as exc:
-            problems.append(Problem(i, obj["id"], exc.message))
+            problems.append(Problem(i, oid, exc.message))
             continue
         body = orjson.dumps(obj, option=orjson.OPT_SORT_KEYS).decode()
-        key = (obj["id"], version_of(obj))
+        key = (oid, timestamp_key(version_of(obj)) or "")
         if key in seen:
             if seen[key] != body:
                 problems.append(
-                    Problem(i, obj["id"], f"version {key[1] or '(unversioned)'} appears twice with different content")
+                    Problem(
+                        i, oid, f"version {version_of(obj) or '(unversioned)'} appears twice with different content"
+                    )
                 )
             continue
         seen[key] = body
-        ref_ids = _ref_ids(obj) if obj["type"] in _REF_CHECKED else ()
+        otype = obj["type"]
+        about = obj.get("sighting_of_ref") if otype == "sighting" else None
         versions.append(
             store.NewVersion(
-                stix_id=obj["id"],
-                stix_type=obj["type"],
+                stix_id=oid,
+                stix_type=otype,
                 version=key[1],
                 spec_version=str(obj.get("spec_version", "2.1")),
                 body=body,
-                producer_org_id=principal.org_id,
+                producer_org_id=ctx.principal.org_id,
                 tlp=tlp.value,
-                audience=request.audience,
+                audience=ctx.audience,
                 anonymous=request.anonymous,
                 channel=request.channel,
-                ref_ids=ref_ids,
-                value=_indexed_value(obj),
-                search_text=_search_text(obj),
+                ref_ids=ref_ids(obj) if otype in _REF_CHECKED else (),
+                value=indexed_value(obj),
+                search_text=search_text(obj),
+                about_ref=about if isinstance(about, str) else None,
             )
         )
-    return versions, withheld, problems
+    return versions, problems
 
 
-def _ref_ids(obj: dict[str, Any]) -> tuple[str, ...]:
-    found: set[str] = set()
-    for key, value in obj.items():
-        if key.endswith("_ref") and key != "created_by_ref" and isinstance(value, str):
-            found.add(value)
-        elif key.endswith("_refs") and key != "object_marking_refs" and isinstance(value, list):
-            found.update(v for v in value if isinstance(v, str))
-    return tuple(sorted(found))
+def _context(conn: Connection, principal: Principal, request: PublishRequest, objs: Indexed) -> _Context:
+    audience = resolve_audience(conn, request.audience)
+    check_audience(principal, audience)
+    orgs = members.all_orgs(conn)
+    identities = {o.identity_id: o.id for o in orgs}
+    own = next(o.identity_id for o in orgs if o.id == principal.org_id)
+    statements = statement_markings(o for _, o in objs)
+    wanted = {r for _, o in objs for r in marking_refs(o)} - statements - HUB_FIXED_IDS
+    if wanted:  # statement markings the hub already holds and the publisher may see
+        q = store.ObjectQuery(ids=tuple(sorted(wanted)), types=("marking-definition",), limit=len(wanted) * 4)
+        held = store.query_versions(conn, visibility_for(principal), q)
+        statements |= statement_markings(orjson.loads(v.body) for v in held)
+    return _Context(principal, audience, own, identities, statements)
 
 
-def publish(hub: Hub, principal: Principal, request: PublishRequest, own_identity: str) -> PublishResult:
+def _owned_versions(
+    conn: Connection, principal: Principal, versions: list[store.NewVersion], index_of: dict[str, int]
+) -> tuple[list[store.NewVersion], dict[str, int]]:
+    """Mark versions stored under ids other organisations own (they become records only their
+    producer sees), refuse them where the owner's object is visible, and return new claims."""
+    owned_ids = [v.stix_id for v in versions if not _shared_fact(v)]
+    owner_of = store.owners_of(conn, owned_ids)
+    others = {sid: org for sid, org in owner_of.items() if org != principal.org_id}
+    visible = store.visible_owned(conn, visibility_for(principal), others) if others else set()
+    out: list[store.NewVersion] = []
+    claims: dict[str, int] = {}
+    refused: list[Problem] = []
+    for v in versions:
+        if _shared_fact(v):
+            out.append(v)
+            continue
+        try:
+            is_owner = check_may_version(principal, owner_of.get(v.stix_id), v.stix_id in visible)
+        except Forbidden as exc:
+            refused.append(Problem(index_of.get(v.stix_id, -1), v.stix_id, exc.message))
+            continue
+        if v.stix_id not in owner_of:
+            claims[v.stix_id] = principal.org_id
+        out.append(v if is_owner else replace(v, owner_record=False))
+    if refused:
+        raise Refused(f"{len(refused)} object(s) belong to another organisation", refused)
+    return out, claims
+
+
+def _shared_fact(v: store.NewVersion) -> bool:
+    """SCOs and faithful copies of the TLP definitions: one record per producer, no owner."""
+    return v.stix_type in SCO_TYPES or v.stix_id in HUB_FIXED_IDS
+
+
+def publish(hub: Hub, principal: Principal, request: PublishRequest) -> PublishResult:
     """Store a whole submission atomically, or raise Invalid naming every bad object."""
-    if not principal.role.may_publish:
-        raise Forbidden("this token's role may not publish (analyst or org-admin needed)")
+    with write_transaction(hub.engine) as conn:
+        return publish_in(conn, hub, principal, request)
+
+
+def publish_in(conn: Connection, hub: Hub, principal: Principal, request: PublishRequest) -> PublishResult:
+    """The publish use case inside a caller's write transaction (TAXII adds save a status with it).
+    Nothing is written before every check has passed."""
+    check_may_publish(principal)
     if len(request.objects) == 0:
         raise Invalid("the bundle holds no objects")
-    versions, withheld, problems = prepare(request, principal, own_identity)
+    objs, problems = validated(request.objects)  # reported together with release problems below
+    ctx = _context(conn, principal, request, objs)
+    withheld: list[str] = []
+    if request.anonymous:
+        scrubbed = anonymise(objs, ctx.identity, principal.org_name)
+        objs, withheld = scrubbed.objects, scrubbed.withheld
+        problems.extend(Problem(i, oid, m) for i, oid, m in scrubbed.problems)
+    versions, found = _versions(objs, request, ctx)
+    problems.extend(found)
     if problems:
-        raise Invalid(
-            f"{len({p.index for p in problems})} object(s) are not acceptable (first: {problems[0].message})", problems
+        raise _problems(problems)
+    index_of = {o["id"]: i for i, o in reversed(list(enumerate(request.objects))) if isinstance(o, dict)}
+    versions, claims = _owned_versions(conn, principal, versions, index_of)
+    result = _store(conn, hub, principal, versions, claims, index_of)
+    result.withheld = withheld
+    record(
+        conn,
+        hub,
+        principal,
+        "publish",
+        anonymous=request.anonymous,
+        detail={
+            "stored": len(result.stored),
+            "unchanged": len(result.unchanged),
+            "tlp": request.tlp.value if request.tlp else None,
+            "audience": _audience_detail(ctx.audience),
+            "channel": request.channel,
+        },
+    )
+    return result
+
+
+def _store(
+    conn: Connection,
+    hub: Hub,
+    principal: Principal,
+    versions: list[store.NewVersion],
+    claims: dict[str, int],
+    index_of: dict[str, int],
+) -> PublishResult:
+    held = store.own_versions(conn, principal.org_id, [(v.stix_id, v.version) for v in versions])
+    conflicts = [
+        Problem(
+            index_of.get(v.stix_id, -1),
+            v.stix_id,
+            f"you already published version {v.version or '(unversioned)'} with different content; change 'modified'",
         )
-    result = PublishResult(withheld=withheld)
-    with write_transaction(hub.engine) as conn:
-        held = store.existing_for_write(conn, [(v.stix_id, v.version) for v in versions])
-        fresh: list[store.NewVersion] = []
-        conflicts: list[Problem] = []
-        index_of = {o["id"]: i for i, o in reversed(list(enumerate(request.objects)))}
-        for v in versions:
-            old = held.get((v.stix_id, v.version))
-            if old is None:
-                fresh.append(v)
-            elif old.body != v.body and not is_tlp_marking(v.stix_id):  # TLP definitions: first copy stays
-                message = (
-                    f"version {v.version or '(unversioned)'} is already held with different content; change 'modified'"
-                )
-                conflicts.append(Problem(index_of.get(v.stix_id, -1), v.stix_id, message))
-        if conflicts:
-            raise Invalid("some versions conflict with versions already held", conflicts)
-        next_date = max(hub.clock(), store.last_date_added(conn) + 1)
-        store.insert_versions(conn, fresh, next_date)
-        next_date += len(fresh)
-        for v in versions:
-            old = held.get((v.stix_id, v.version))
-            if old is not None:
-                result.unchanged.append(v.stix_id)
-                # CLEAR is seen by everyone already: widening it would only re-date it.
-                if old.tlp != Tlp.CLEAR.value and store.widen_audience(conn, old.pk, v.audience, next_date):
-                    next_date += 1
-        result.stored = [v.stix_id for v in fresh]
-        result.versions = [(v.stix_id, v.version) for v in fresh]
-        record(
-            conn,
-            hub,
-            principal,
-            "publish",
-            anonymous=request.anonymous,
-            detail={
-                "stored": len(fresh),
-                "unchanged": len(result.unchanged),
-                "tlp": request.tlp.value if request.tlp else None,
-                "audience": _audience_detail(request.audience),
-                "channel": request.channel,
-            },
-        )
+        for v in versions
+        if (old := held.get((v.stix_id, v.version))) is not None and old.body != v.body
+    ]
+    if conflicts:
+        raise Invalid("some versions conflict with versions you already published", conflicts)
+    fresh = [v for v in versions if (v.stix_id, v.version) not in held]
+    next_date = max(hub.clock(), store.last_date_added(conn) + 1)
+    store.claim_owners(conn, claims)
+    store.insert_versions(conn, fresh, next_date)
+    next_date += len(fresh)
+    result = PublishResult(stored=[v.stix_id for v in fresh], versions=[(v.stix_id, v.version) for v in fresh])
+    for v in versions:
+        old = held.get((v.stix_id, v.version))
+        if old is not None:
+            result.unchanged.append(v.stix_id)
+            # The producer widens its own version; CLEAR is seen by everyone already.
+            if old.tlp != Tlp.CLEAR.value and store.widen_audience(conn, old.pk, v.audience, next_date):
+                next_date += 1
     return result
 
 
@@ -237,15 +309,17 @@ def delete(hub: Hub, principal: Principal, stix_id: str) -> int:
     with write_transaction(hub.engine) as conn:
         count = store.delete_object(conn, stix_id, principal.org_id)
         if count:
-            record(
-                conn,
-                hub,
-                principal,
-                "delete",
-                subject=stix_id,
-                detail={"versions": count},
-            )
+            record(conn, hub, principal, "delete", subject=stix_id, detail={"versions": count})
     return count
 
 
-__all__ = ["LionrockError", "PublishRequest", "PublishResult", "delete", "prepare", "publish"]
+__all__ = [
+    "LionrockError",
+    "PublishRequest",
+    "PublishResult",
+    "delete",
+    "publish",
+    "publish_in",
+    "resolve_audience",
+    "validated",
+]

@@ -9,7 +9,7 @@ import orjson
 from sqlalchemy import Connection, select
 
 from lionrock.access.model import Audience, Principal, Release
-from lionrock.access.policy import Visibility, producer_shown, visibility_for
+from lionrock.access.policy import Visibility, leaves_hub, outward_visibility_for, producer_shown, visibility_for
 from lionrock.errors import NotFound
 from lionrock.hub.context import Hub
 from lionrock.stix.ids import us_to_timestamp
@@ -39,6 +39,16 @@ class Shown:
     @property
     def date_added(self) -> str:
         return us_to_timestamp(self.version.date_added)
+
+    @property
+    def stix_version(self) -> str:
+        """The version as a STIX timestamp (the store keeps a fixed-width instant key); unversioned
+        objects use date_added, as TAXII asks."""
+        key = self.version.version
+        if not key:
+            return self.date_added
+        fraction = key[19:].rstrip("0").ljust(3, "0")
+        return f"{key[:19]}.{fraction}Z"
 
 
 @dataclass(frozen=True)
@@ -98,13 +108,20 @@ def get_object(hub: Hub, principal: Principal, stix_id: str, all_versions: bool 
         return _present(conn, vis, rows if all_versions else rows[-1:])
 
 
-def list_objects(
-    hub: Hub, principal: Principal, q: store.ObjectQuery, *, outward: bool = False, describe: bool = True
-) -> Page:
+def list_objects(hub: Hub, principal: Principal, q: store.ObjectQuery, *, describe: bool = True) -> Page:
     """One page of visible versions; `describe=False` skips TLP/audience/producer (TAXII needs none)."""
-    vis = visibility_for(principal)
-    if outward:
-        vis = vis.outward()
+    return _page(hub, visibility_for(principal), q, describe)
+
+
+def outward_feed(hub: Hub, principal: Principal, q: store.ObjectQuery) -> Page:
+    """What a member may pass on outside the hub: CLEAR and GREEN only. Its own use case, so that
+    no exporter can reach it by forgetting a flag; every row is checked again before it leaves."""
+    page = _page(hub, outward_visibility_for(principal), q, describe=False)
+    items = [i for i in page.items if leaves_hub(Tlp(i.version.tlp))]
+    return Page(items, page.more, page.next_cursor)
+
+
+def _page(hub: Hub, vis: Visibility, q: store.ObjectQuery, describe: bool) -> Page:
     with read_transaction(hub.engine) as conn:
         rows = store.query_versions(conn, vis, q)
         more = len(rows) > q.limit

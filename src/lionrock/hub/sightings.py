@@ -10,6 +10,7 @@ from lionrock.access.model import Principal
 from lionrock.access.policy import MIN_SIGHTING_ORGS, sighting_counts_shown, visibility_for
 from lionrock.errors import NotFound
 from lionrock.hub.context import Hub
+from lionrock.stix.ids import timestamp_key
 from lionrock.store import objects as store
 from lionrock.store.engine import read_transaction
 
@@ -35,14 +36,14 @@ def seen(hub: Hub, principal: Principal, stix_id: str) -> Seen:
     with read_transaction(hub.engine) as conn:
         if not store.versions_of(conn, vis, stix_id):
             raise NotFound(f"no object {stix_id} that you may see")
-        producers, rows = store.sightings_for_counting(conn, stix_id)
+        owner, rows = store.sightings_for_counting(conn, stix_id)
     latest: dict[str, store.SightingRow] = {}
-    for row in rows:
+    for row in rows:  # versions are instants in one fixed-width form, so strings compare as times
         if row.stix_id not in latest or row.version > latest[row.stix_id].version:
             latest[row.stix_id] = row
     total, reports, orgs = 0, 0, set()
-    first: str | None = None
-    last: str | None = None
+    first: tuple[str, str] | None = None  # (instant key, as written)
+    last: tuple[str, str] | None = None
     for row in latest.values():
         body = orjson.loads(row.body)
         if body.get("sighting_of_ref") != stix_id or body.get("revoked") is True:
@@ -51,14 +52,15 @@ def seen(hub: Hub, principal: Principal, stix_id: str) -> Seen:
         total += count if isinstance(count, int) and not isinstance(count, bool) and count >= 0 else 1
         reports += 1
         orgs.add(row.producer_org_id)
-        if isinstance(body.get("first_seen"), str) and (first is None or body["first_seen"] < first):
-            first = body["first_seen"]
-        if isinstance(body.get("last_seen"), str) and (last is None or body["last_seen"] > last):
-            last = body["last_seen"]
-    if not sighting_counts_shown(principal.org_id, producers, frozenset(orgs)):
+        seen_from, seen_to = timestamp_key(body.get("first_seen")), timestamp_key(body.get("last_seen"))
+        if seen_from and (first is None or seen_from < first[0]):
+            first = (seen_from, body["first_seen"])
+        if seen_to and (last is None or seen_to > last[0]):
+            last = (seen_to, body["last_seen"])
+    if not sighting_counts_shown(principal.org_id, owner, frozenset(orgs)):
         return Seen(
             stix_id,
             shown=False,
             reason=f"counts are shown once at least {MIN_SIGHTING_ORGS} organisations have sighted it",
         )
-    return Seen(stix_id, True, total, reports, len(orgs), first, last)
+    return Seen(stix_id, True, total, reports, len(orgs), first and first[1], last and last[1])

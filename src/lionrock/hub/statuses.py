@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import orjson
+from sqlalchemy import Connection
 
 from lionrock.access.model import Principal
 from lionrock.errors import NotFound
@@ -16,10 +17,15 @@ _HOUR_US = 3_600_000_000
 
 
 def save(hub: Hub, who: Principal, body: dict[str, Any]) -> None:
-    now = hub.clock()
     with write_transaction(hub.engine) as conn:
-        store.purge_before(conn, now - hub.settings.status_retention_hours * _HOUR_US)
-        store.save(conn, str(body["id"]), who.org_id, now, orjson.dumps(body).decode())
+        save_in(conn, hub, who, body)
+
+
+def save_in(conn: Connection, hub: Hub, who: Principal, body: dict[str, Any]) -> None:
+    """Save a status in the caller's transaction, dropping those past retention."""
+    now = hub.clock()
+    store.purge_before(conn, now - hub.settings.status_retention_hours * _HOUR_US)
+    store.save(conn, str(body["id"]), who.org_id, now, orjson.dumps(body).decode())
 
 
 def load(hub: Hub, who: Principal, status_id: str) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from lionrock.access.model import Audience, OrgKind, Principal, Role
+from lionrock.access.model import AudienceNames, OrgKind, Principal, Role
 from lionrock.errors import BadRequest, Forbidden, Invalid
 from lionrock.http.body import parse_json, read_limited
 from lionrock.http.paging import decode_cursor, encode_cursor
@@ -31,26 +31,22 @@ def _shown(item: query.Shown) -> dict[str, Any]:
     return {"object": item.raw, "meta": item.meta}
 
 
-def resolve_audience(hub: Hub, spec: Any) -> Audience:
-    """{"community": true} | {"groups": [names]} | {"orgs": [names]} → ids."""
+def audience_names(spec: Any) -> AudienceNames:
+    """{"community": true} | {"groups": [names]} | {"orgs": [names]}; the publish use case resolves them."""
+    usage = 'audience must be {"community": true}, {"groups": [names]} or {"orgs": [names]}'
     if not isinstance(spec, dict) or not spec:
-        raise Invalid('audience must be {"community": true}, {"groups": [...]} or {"orgs": [...]}')
+        raise Invalid(usage)
     unknown = set(spec) - {"community", "groups", "orgs"}
     if unknown:
         raise Invalid(f"unknown audience keys: {sorted(unknown)}")
-    group_ids, org_ids = set(), set()
-    with read_transaction(hub.engine) as conn:
-        for name in spec.get("groups") or []:
-            group = members.group_by_name(conn, str(name))
-            if group is None:
-                raise Invalid(f"no sharing group named {name!r}")
-            group_ids.add(group[0])
-        for name in spec.get("orgs") or []:
-            org = members.org_by_name(conn, str(name))
-            if org is None:
-                raise Invalid(f"no organisation named {name!r}")
-            org_ids.add(org.id)
-    return Audience(spec.get("community") is True, frozenset(group_ids), frozenset(org_ids))
+    community = spec.get("community", False)
+    groups, orgs = spec.get("groups", []), spec.get("orgs", [])
+    if not isinstance(community, bool):
+        raise Invalid("audience.community must be true or false")
+    for key, names in (("groups", groups), ("orgs", orgs)):
+        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
+            raise Invalid(f"audience.{key} must be a list of names")
+    return AudienceNames(community, tuple(groups), tuple(orgs))
 
 
 @router.post("/bundles", status_code=201, summary="Publish a STIX bundle (atomic)")
@@ -61,18 +57,21 @@ async def post_bundle(request: Request, who: Caller, hub: HubDep) -> JSON:
     bundle = payload["bundle"]
     if bundle.get("type") != "bundle" or not isinstance(bundle.get("objects"), list):
         raise Invalid("bundle must be a STIX bundle with an 'objects' list")
+    raw_tlp = payload.get("tlp")
     try:
-        tlp = Tlp.parse(payload["tlp"]) if payload.get("tlp") else None
-    except ValueError as exc:
-        raise Invalid("tlp must be one of clear, green, amber, amber+strict, red") from exc
+        tlp = Tlp.parse(raw_tlp) if isinstance(raw_tlp, str) and raw_tlp else None
+    except ValueError:
+        tlp = None
+    if raw_tlp not in (None, "") and tlp is None:
+        raise Invalid("tlp must be one of clear, green, amber, amber+strict, red")
     anonymous = payload.get("anonymous", False)
     if not isinstance(anonymous, bool):
         raise Invalid("anonymous must be true or false")
+    audience = audience_names(payload.get("audience", {"community": True}))
 
     def work() -> JSON:
-        audience = resolve_audience(hub, payload.get("audience", {"community": True}))
         req = PublishRequest(bundle["objects"], audience, tlp, anonymous)
-        result = publish(hub, who, req, hub_members.own_identity(hub, who))
+        result = publish(hub, who, req)
         return JSON(
             {"stored": result.stored, "unchanged": result.unchanged, "withheld": result.withheld}, status_code=201
         )
@@ -150,7 +149,7 @@ def outward_feed(
         limit=min(limit, hub.settings.page_size),
         after=decode_cursor(cursor) if cursor else None,
     )
-    page = query.list_objects(hub, who, oq, outward=True, describe=False)
+    page = query.outward_feed(hub, who, oq)
     next_cursor = encode_cursor(page.next_cursor) if page.next_cursor else None
     return JSON(
         {

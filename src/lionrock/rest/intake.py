@@ -12,7 +12,7 @@ from lionrock.errors import Invalid
 from lionrock.http.body import parse_json, read_limited
 from lionrock.http.responses import JSON, hub_of, principal
 from lionrock.hub import Hub, intake
-from lionrock.rest.api import resolve_audience
+from lionrock.rest.api import audience_names
 from lionrock.stix.tlp import Tlp
 
 router = APIRouter(prefix="/api/v1/intake", default_response_class=JSON, tags=["intake"])
@@ -72,8 +72,9 @@ async def publish_job(job_id: str, request: Request, who: Caller, hub: HubDep) -
     except ValueError as exc:
         raise Invalid("tlp must be one of clear, green, amber, amber+strict, red") from exc
 
+    audience = audience_names(body.get("audience", {"community": True}))
+
     def work() -> JSON:
-        audience = resolve_audience(hub, body.get("audience", {"community": True}))
         result = intake.publish_job(
             hub, who, job_id, tlp=tlp, audience=audience, anonymous=bool(body.get("anonymous", False))
         )

@@ -23,7 +23,8 @@ from sqlalchemy import (
 
 from lionrock.access.model import Audience
 from lionrock.access.policy import Visibility
-from lionrock.store.schema import audience, objects, refs
+from lionrock.stix.ids import timestamp_key
+from lionrock.store.schema import audience, objects, owners, refs
 from lionrock.store.visibility_sql import visible
 
 _CHUNK = 500
@@ -46,6 +47,8 @@ class NewVersion:
     ref_ids: tuple[str, ...]
     value: str | None
     search_text: str
+    owner_record: bool = True
+    about_ref: str | None = None
 
 
 @dataclass(frozen=True)
@@ -111,26 +114,56 @@ def last_date_added(conn: Connection) -> int:
     return int(conn.execute(select(func.coalesce(func.max(objects.c.date_added), 0))).scalar_one())
 
 
-def existing_for_write(conn: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], Existing]:
-    """Versions already held for the given (id, version) keys, whoever may see them: the write path
-    needs this to refuse conflicting content; nothing here is returned to a reader."""
+def own_versions(
+    conn: Connection, producer_org_id: int, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], Existing]:
+    """The producer's own versions for the given (id, version) keys: only these may make a
+    submission 'unchanged' or conflicting, so no answer depends on what others hold."""
     wanted = set(keys)
     ids = sorted({k[0] for k in wanted})
     found: dict[tuple[str, str], Existing] = {}
     for start in range(0, len(ids), _CHUNK):
         rows = conn.execute(
-            select(
-                objects.c.pk,
-                objects.c.stix_id,
-                objects.c.version,
-                objects.c.body,
-                objects.c.tlp,
-                objects.c.producer_org_id,
-            ).where(objects.c.stix_id.in_(ids[start : start + _CHUNK]))
+            select(objects.c.pk, objects.c.stix_id, objects.c.version, objects.c.body, objects.c.tlp).where(
+                objects.c.stix_id.in_(ids[start : start + _CHUNK]), objects.c.producer_org_id == producer_org_id
+            )
         )
-        for pk, sid, ver, body, tlp, producer in rows:
+        for pk, sid, ver, body, tlp in rows:
             if (sid, ver) in wanted:
-                found[(sid, ver)] = Existing(pk, body, tlp, producer)
+                found[(sid, ver)] = Existing(pk, body, tlp, producer_org_id)
+    return found
+
+
+def owners_of(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
+    """The owning organisation of each id that has one (never shown to readers)."""
+    wanted = sorted(set(ids))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), _CHUNK):
+        rows = conn.execute(
+            select(owners.c.stix_id, owners.c.org_id).where(owners.c.stix_id.in_(wanted[start : start + _CHUNK]))
+        )
+        found.update((str(sid), int(org)) for sid, org in rows)
+    return found
+
+
+def claim_owners(conn: Connection, claims: dict[str, int]) -> None:
+    """Record the first publisher of new ids (the caller holds the write lock)."""
+    if claims:
+        conn.execute(insert(owners), [{"stix_id": s, "org_id": o} for s, o in claims.items()])
+
+
+def visible_owned(conn: Connection, vis: Visibility, owned: dict[str, int]) -> set[str]:
+    """Which of these ids have a version by their owner that the reader may see."""
+    found: set[str] = set()
+    items = sorted(owned.items())
+    for start in range(0, len(items), _CHUNK):
+        chunk = items[start : start + _CHUNK]
+        rows = conn.execute(
+            select(objects.c.stix_id, objects.c.producer_org_id)
+            .where(objects.c.stix_id.in_([sid for sid, _ in chunk]), visible(vis))
+            .distinct()
+        )
+        found.update(str(sid) for sid, producer in rows if owned.get(str(sid)) == producer)
     return found
 
 
@@ -154,6 +187,8 @@ def insert_versions(conn: Connection, versions: Sequence[NewVersion], first_date
             "value": v.value,
             "search_text": v.search_text,
             "body": v.body,
+            "owner_record": v.owner_record,
+            "about_ref": v.about_ref,
         }
         for i, v in enumerate(versions)
     ]
@@ -249,6 +284,7 @@ def _version_filter(vis: Visibility, wanted: tuple[str, ...]) -> ColumnElement[b
                     exists(
                         select(1).where(
                             other.c.stix_id == objects.c.stix_id,
+                            other.c.producer_org_id == objects.c.producer_org_id,
                             other.c.version > objects.c.version,
                             visible(vis, other),
                         )
@@ -261,14 +297,15 @@ def _version_filter(vis: Visibility, wanted: tuple[str, ...]) -> ColumnElement[b
                     exists(
                         select(1).where(
                             other.c.stix_id == objects.c.stix_id,
+                            other.c.producer_org_id == objects.c.producer_org_id,
                             other.c.version < objects.c.version,
                             visible(vis, other),
                         )
                     )
                 )
             )
-        else:
-            clauses.append(objects.c.version == w)
+        else:  # a timestamp: the same instant however it is written
+            clauses.append(objects.c.version == (timestamp_key(w) or w))
     return or_(*clauses)
 
 
@@ -323,17 +360,14 @@ class SightingRow:
     body: str
 
 
-def sightings_for_counting(conn: Connection, stix_id: str) -> tuple[frozenset[int], list[SightingRow]]:
-    """Producers of an object and every stored sighting version referencing it, unfiltered.
+def sightings_for_counting(conn: Connection, stix_id: str) -> tuple[int | None, list[SightingRow]]:
+    """The owner of an object and every stored sighting version of it, unfiltered.
 
     Only for aggregate counts that `access.policy.sighting_counts_shown` then gates: no object from
     here is ever returned to a reader."""
-    producers = frozenset(
-        int(r[0]) for r in conn.execute(select(objects.c.producer_org_id).where(objects.c.stix_id == stix_id))
-    )
+    owner = owners_of(conn, [stix_id]).get(stix_id)
     stmt = select(objects.c.stix_id, objects.c.version, objects.c.producer_org_id, objects.c.body).where(
-        objects.c.stix_type == "sighting",
-        exists(select(1).where(refs.c.object_pk == objects.c.pk, refs.c.ref_id == stix_id)),
+        objects.c.stix_type == "sighting", objects.c.about_ref == stix_id, objects.c.owner_record == true()
     )
     rows = [SightingRow(str(r[0]), str(r[1]), int(r[2]), str(r[3])) for r in conn.execute(stmt)]
-    return producers, rows
+    return owner, rows

@@ -14,6 +14,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    true,
 )
 
 metadata = MetaData()
@@ -76,11 +77,25 @@ objects = Table(
     Column("value", String(2000), nullable=True),
     Column("search_text", Text, nullable=False),
     Column("body", Text, nullable=False),
-    UniqueConstraint("stix_id", "version", name="uq_objects_id_version"),
+    # False: stored under an id another organisation owns; shown to its producer only (access.policy)
+    Column("owner_record", Boolean, nullable=False, server_default=true()),
+    # sightings: the sighting_of_ref, whose owner may see the sighting one by one
+    Column("about_ref", String(300), nullable=True),
+    UniqueConstraint("stix_id", "version", "producer_org_id", name="uq_objects_id_version_producer"),
 )
 Index("ix_objects_date_added", objects.c.date_added, objects.c.pk)
 Index("ix_objects_type_date_added", objects.c.stix_type, objects.c.date_added)
 Index("ix_objects_value", objects.c.value)
+Index("ix_objects_about_ref", objects.c.about_ref)
+
+# The organisation that first published an object id (SDOs, SROs, definitions). Never deleted, so an
+# id cannot change hands when its owner deletes its versions.
+owners = Table(
+    "owners",
+    metadata,
+    Column("stix_id", String(300), primary_key=True),
+    Column("org_id", Integer, ForeignKey("orgs.id"), nullable=False),
+)
 
 audience = Table(
     "audience",

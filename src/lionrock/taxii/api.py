@@ -16,8 +16,8 @@ from lionrock.http.paging import decode_cursor, encode_cursor
 from lionrock.http.responses import hub_of, principal
 from lionrock.hub import Hub, query, statuses
 from lionrock.hub.collections import Collection, collection_for, collections_for
-from lionrock.hub.members import own_identity
-from lionrock.hub.publish import PublishRequest, delete, publish
+from lionrock.hub.collections import add_objects as add_to_collection
+from lionrock.hub.publish import delete
 from lionrock.stix.ids import timestamp_to_us, us_to_timestamp, version_of
 from lionrock.store.objects import ObjectQuery
 from lionrock.taxii.media import STIX_MEDIA, TAXII_MEDIA, TaxiiJSON, accepts_taxii, is_taxii_content
@@ -166,7 +166,7 @@ def get_manifest(collection_id: str, request: Request, who: Caller, hub: HubDep)
             {
                 "id": i.version.stix_id,
                 "date_added": i.date_added,
-                "version": i.version.version or i.date_added,
+                "version": i.stix_version,
                 "media_type": STIX_MEDIA,
             }
             for i in page.items
@@ -199,7 +199,7 @@ def get_versions(collection_id: str, object_id: str, request: Request, who: Call
         raise NotFound(f"no object {object_id} in this collection that you may see")
     env: dict[str, Any] = {
         "more": page.more,
-        "versions": sorted(i.version.version or i.date_added for i in page.items),
+        "versions": [i.stix_version for i in sorted(page.items, key=lambda i: i.version.version or i.date_added)],
     }
     if page.next_cursor:
         env["next"] = encode_cursor(page.next_cursor)
@@ -257,27 +257,13 @@ async def add_objects(collection_id: str, request: Request, who: Caller, hub: Hu
     if not isinstance(envelope, dict) or not isinstance(envelope.get("objects"), list) or not envelope["objects"]:
         raise Invalid("the body must be a TAXII envelope with a non-empty 'objects' list")
     objs: list[Any] = envelope["objects"]
+    now = us_to_timestamp(hub.clock())
 
-    def work() -> dict[str, Any]:
-        c = _collection(hub, who, collection_id)
-        if not c.can_write:
-            raise Forbidden("you may not write to this collection")
-        now = us_to_timestamp(hub.clock())
-        ok: set[int] = set()
-        errors: dict[int, str] = {}
-        try:
-            publish(hub, who, PublishRequest(objs, c.write_audience, None, False, c.channel), own_identity(hub, who))
-            ok = set(range(len(objs)))
-        except Invalid as exc:
-            for p in exc.problems:
-                errors[p.index] = f"{errors[p.index]}; {p.message}" if p.index in errors else p.message
-            if not exc.problems:
-                errors = dict.fromkeys(range(len(objs)), exc.message)
-        body = _status(str(uuid.uuid4()), now, objs, ok, errors)
-        statuses.save(hub, who, body)
-        return body
+    def status_of(ok: set[int], errors: dict[int, str]) -> dict[str, Any]:
+        return _status(str(uuid.uuid4()), now, objs, ok, errors)
 
-    return TaxiiJSON(await run_in_threadpool(work), status_code=202)
+    body = await run_in_threadpool(add_to_collection, hub, who, collection_id, objs, status_of)
+    return TaxiiJSON(body, status_code=202)
 
 
 @router.get(f"/{API_ROOT}/status/{{status_id}}/", summary="Status of an add request")
