@@ -52,8 +52,9 @@ def database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str) -> Settings:
-    return Settings(database_url=database_url, max_content_length=2 * 1024 * 1024, page_size=1000)
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    keys = str(tmp_path / "keys" / "audit-key")  # never the developer's ~/.config, even on PostgreSQL
+    return Settings(database_url=database_url, max_content_length=2 * 1024 * 1024, page_size=1000, audit_key_file=keys)
 
 
 @pytest.fixture
