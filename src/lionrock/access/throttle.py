@@ -2,19 +2,24 @@
 
 Each client (an IP address; an IPv6 /64, since one host owns a whole /64) has fixed windows
 opened by its first failure. Reaching the limit within a window locks the client out for a while
-(the edge answers 429 with Retry-After, without touching the database). When a window closes, it
+(the edge answers 429 with Retry-After, without touching the database). Tokens that recently
+authenticated still pass a locked-out address, so one broken script does not lock out every other
+integration behind the same NAT; a guesser never holds such a token. When a window closes, it
 becomes one summary for the audit log; successful logins are not counted at all.
 """
 
 from __future__ import annotations
 
+import hashlib
 import ipaddress
+import secrets
 import threading
 from collections import Counter, OrderedDict
 from dataclasses import dataclass, field
 
 _SECOND_US = 1_000_000
 MAX_TOKEN_HINTS = 5
+_SALT = secrets.token_bytes(16)
 
 
 @dataclass(frozen=True)
@@ -24,7 +29,8 @@ class ThrottleRules:
     window_us: int
     lockout_us: int
     max_clients: int = 10_000
-    """Clients tracked at once; beyond it the oldest window is closed early (summarised, not lost)."""
+    """Clients tracked at once; beyond it the oldest window is closed early (summarised, not lost).
+    Also how many recently good tokens are remembered."""
 
 
 @dataclass(frozen=True)
@@ -75,6 +81,11 @@ def client_key(host: str | None) -> str:
     return str(address)
 
 
+def fingerprint(secret: str) -> bytes:
+    """How the throttle remembers a token that worked: a salted digest, never the secret."""
+    return hashlib.blake2b(secret.encode(), digest_size=16, key=_SALT).digest()
+
+
 def token_hint(secret: str, token_id: int | None) -> str | None:
     """A non-secret clue to which token failed: its id if the hub knows it, else the public prefix of
     something shaped like a lionrock token (the same 10 characters the token list shows)."""
@@ -91,13 +102,15 @@ class FailedLogins:
         self._windows: OrderedDict[str, _Window] = OrderedDict()  # by window start, so by window end
         self._locked: dict[str, int] = {}
         self._closed: list[FailureSummary] = []
+        self._good: OrderedDict[bytes, None] = OrderedDict()
         self._lock = threading.Lock()
 
-    def retry_after(self, client: str, now: int) -> int | None:
-        """Seconds a locked-out client must wait (the request is counted as refused); None: go ahead."""
+    def retry_after(self, client: str, now: int, credential: bytes | None = None) -> int | None:
+        """Seconds a locked-out client must wait (the request is counted as refused); None: go ahead,
+        as does a credential (fingerprint) that authenticated recently."""
         with self._lock:
             until = self._locked.get(client)
-            if until is None:
+            if until is None or (credential is not None and credential in self._good):
                 return None
             if until <= now:
                 del self._locked[client]
@@ -107,9 +120,21 @@ class FailedLogins:
             window.last = now
             return max(1, -(-(until - now) // _SECOND_US))
 
-    def failed(self, client: str, now: int, reason: str, hint: str | None = None) -> int | None:
+    def succeeded(self, credential: bytes) -> None:
+        """Remember a credential that authenticated (bounded: the least recently used is forgotten)."""
+        with self._lock:
+            self._good[credential] = None
+            self._good.move_to_end(credential)
+            if len(self._good) > self._rules.max_clients:
+                self._good.popitem(last=False)
+
+    def failed(
+        self, client: str, now: int, reason: str, hint: str | None = None, credential: bytes | None = None
+    ) -> int | None:
         """Count one failure; the seconds of lockout it triggered, or None while under the limit."""
         with self._lock:
+            if credential is not None:
+                self._good.pop(credential, None)  # revoked or expired since it last worked
             window = self._window(client, now)
             window.failures += 1
             window.last = now

@@ -1,8 +1,9 @@
 """Credentials → Principal. Bearer tokens, or HTTP Basic with any user name and the token as password.
 
 Failed logins are throttled here, per client (access/throttle.py): a locked-out client gets 429 with
-Retry-After before the database is touched, and failures reach the audit log as one summary per
-client per window, written when the window has closed (on whichever request comes next).
+Retry-After before the database is touched (tokens that worked recently still pass), and failures
+reach the audit log as one summary per client per window, written when the window has closed (on
+whichever request comes next).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from starlette.datastructures import State
 from starlette.exceptions import HTTPException
 
 from lionrock.access.model import Principal
-from lionrock.access.throttle import FailedLogins, ThrottleRules, token_hint
+from lionrock.access.throttle import FailedLogins, ThrottleRules, fingerprint, token_hint
 from lionrock.errors import Unauthorized
 from lionrock.hub import Hub
 from lionrock.hub.logins import MALFORMED, LoginFailed, record_failed_logins
@@ -65,25 +66,33 @@ def failed_logins(state: State, settings: Settings) -> FailedLogins:
 
 
 def principal_for(hub: Hub, counter: FailedLogins, client: str, header: str | None) -> Principal:
-    """The caller behind `header`, or 401; 429 while `client` is locked out. A request that sends no
-    credentials at all is not a failure (clients often try without, then answer the challenge)."""
+    """The caller behind `header`, or 401; 429 while `client` is locked out (unless the token worked
+    recently). Sending no credentials at all is no failure: clients often try without, then answer
+    the challenge."""
     now = hub.clock()
     try:
-        wait = counter.retry_after(client, now)
-        if wait is not None:
-            raise HTTPException(
-                429, f"too many failed logins from this address; retry in {wait} s", headers={"Retry-After": str(wait)}
-            )
         try:
             secret = token_from_header(header)
         except Unauthorized:
             if header:
+                _refuse_if_locked(counter, client, now, None)
                 counter.failed(client, now, MALFORMED)
             raise
+        credential = fingerprint(secret)
+        _refuse_if_locked(counter, client, now, credential)
         try:
-            return authenticate(hub, secret)
+            who = authenticate(hub, secret)
         except LoginFailed as exc:
-            counter.failed(client, now, exc.reason, token_hint(secret, exc.token_id))
+            counter.failed(client, now, exc.reason, token_hint(secret, exc.token_id), credential)
             raise
+        counter.succeeded(credential)
+        return who
     finally:
         record_failed_logins(hub, counter.due(now))
+
+
+def _refuse_if_locked(counter: FailedLogins, client: str, now: int, credential: bytes | None) -> None:
+    wait = counter.retry_after(client, now, credential)
+    if wait is not None:
+        message = f"too many failed logins from this address; retry in {wait} s"
+        raise HTTPException(429, message, headers={"Retry-After": str(wait)})
