@@ -52,9 +52,8 @@ def database_url(tmp_path: Path) -> str:
 
 
 @pytest.fixture
-def settings(database_url: str, tmp_path: Path) -> Settings:
-    keys = str(tmp_path / "keys" / "audit-key")  # never the developer's ~/.config, even on PostgreSQL
-    return Settings(database_url=database_url, max_content_length=2 * 1024 * 1024, page_size=1000, audit_key_file=keys)
+def settings(database_url: str) -> Settings:
+    return Settings(database_url=database_url, max_content_length=2 * 1024 * 1024, page_size=1000)
 
 
 @pytest.fixture

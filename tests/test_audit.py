@@ -37,6 +37,12 @@ from tests.conftest import World
 Rechain = Callable[[str, audit.AuditEntry], tuple[str, str]]
 
 
+@pytest.fixture
+def settings(database_url: str, tmp_path: Path) -> Settings:
+    """Keys in the test's own directory: these tests delete them, never the ~/.config ones PostgreSQL runs share."""
+    return Settings(database_url=database_url, audit_key_file=str(tmp_path / "keys" / "audit-key"))
+
+
 def cli(settings: Settings, *args: str) -> Result:
     env = {"LIONROCK_AUDIT_KEY_FILE": settings.audit_key_file}
     return CliRunner().invoke(main, ["--database", settings.database_url, *args], env=env)
