@@ -22,6 +22,16 @@ class Settings:
     """How long TAXII status resources are kept (the spec asks for at least 24 h)."""
     title: str = "lionrock"
     """Name shown in TAXII discovery and the API docs."""
+    audit_key_file: str = ""
+    """File holding the audit log's MAC key (the Ed25519 checkpoint key sits beside it, same name +
+    ".ed25519"); created 0600 on first use. Empty: beside the SQLite database file (<db>.audit-key),
+    or $XDG_CONFIG_HOME (~/.config)/lionrock/<host>-<port>-<database>.audit-key for PostgreSQL."""
+    login_failure_limit: int = 20
+    """Failed logins one client (IP address, IPv6 /64) may make within a window before it gets 429."""
+    login_failure_window: int = 60
+    """Length of a failed-login window in seconds; each client's failures are audited once per window."""
+    login_lockout: int = 300
+    """Seconds a client that reached the failure limit is answered 429 (with Retry-After)."""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -17,12 +17,14 @@ from rich.table import Table
 from lionrock import __version__
 from lionrock.access.model import OrgKind, Role
 from lionrock.app import create_app
+from lionrock.cli.audit import audit_group
 from lionrock.cli.client import HubClient
 from lionrock.cli.failures import friendly
 from lionrock.cli.match import match_command
 from lionrock.hub import Hub
 from lionrock.hub import members as hub_members
 from lionrock.hub.attack import import_attack
+from lionrock.hub.auditing import prepare_keys
 from lionrock.hub.demo import load_demo
 from lionrock.intake.attack import catalogue, load_bundle
 from lionrock.intake.draft import draft_bundle, run_extraction
@@ -31,7 +33,7 @@ from lionrock.intake.techniques import Mapper
 from lionrock.settings import Settings
 from lionrock.stix.ids import us_to_timestamp
 from lionrock.stix.tlp import Tlp
-from lionrock.store import audit, members
+from lionrock.store import members
 from lionrock.store.engine import read_transaction
 
 err = Console(stderr=True)
@@ -66,8 +68,10 @@ def main(ctx: click.Context, database: str | None) -> None:
 def init(ctx: click.Context) -> None:
     """Create or migrate the database (idempotent)."""
     hub = _hub(ctx)
+    keys = prepare_keys(hub)
     hub.close()
     err.print(f"database ready: {ctx.obj.database_url}")
+    err.print(f"audit keys: {keys.mac} and {keys.signing} (back them up; see docs/operations.md)")
 
 
 @main.group()
@@ -165,25 +169,6 @@ def demo_load(ctx: click.Context) -> None:
     Console(width=200).print(table)
 
 
-@main.group("audit")
-def audit_group() -> None:
-    """The tamper-evident audit log."""
-
-
-@audit_group.command("verify")
-@click.pass_context
-@friendly
-def audit_verify(ctx: click.Context) -> None:
-    """Check the hash chain; reports the first broken link and exits 1 if there is one."""
-    with read_transaction(_hub(ctx).engine) as conn:
-        broken = audit.first_broken(conn)
-        count = len(audit.entries(conn, limit=10**9))
-    if broken:
-        click.echo(f"BROKEN at entry {broken[0]}: {broken[1]}")
-        sys.exit(1)
-    click.echo(f"audit log intact: {count} entries")
-
-
 @main.command()
 @click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option(
@@ -271,3 +256,4 @@ def intake_command(
 
 
 main.add_command(match_command)
+main.add_command(audit_group)

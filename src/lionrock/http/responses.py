@@ -9,7 +9,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from lionrock.access.model import Principal
-from lionrock.http.auth import principal_from_header
+from lionrock.access.throttle import client_key
+from lionrock.http.auth import failed_logins, principal_for
 from lionrock.hub import Hub
 
 
@@ -27,4 +28,7 @@ def hub_of(request: Request) -> Hub:
 
 def principal(request: Request) -> Principal:
     """FastAPI dependency: the caller, from its token (runs in the thread pool: it reads the DB)."""
-    return principal_from_header(hub_of(request), request.headers.get("authorization"))
+    hub = hub_of(request)
+    client = client_key(request.client.host if request.client else None)
+    counter = failed_logins(request.app.state, hub.settings)
+    return principal_for(hub, counter, client, request.headers.get("authorization"))

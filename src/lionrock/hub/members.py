@@ -8,9 +8,10 @@ import uuid
 from dataclasses import dataclass
 
 from lionrock.access.model import OrgKind, Principal, Role
-from lionrock.errors import Conflict, Forbidden, Invalid, NotFound, Unauthorized
-from lionrock.hub.auditing import record
+from lionrock.errors import Conflict, Forbidden, Invalid, NotFound
+from lionrock.hub.auditing import chain_key, record
 from lionrock.hub.context import Hub
+from lionrock.hub.logins import REVOKED_OR_EXPIRED, UNKNOWN, LoginFailed
 from lionrock.store import audit, members
 from lionrock.store.engine import read_transaction, write_transaction
 
@@ -119,6 +120,7 @@ def create_token(
         )
         audit.append(
             conn,
+            chain_key(hub, conn),
             at=now,
             org_id=_org(actor) or org.id,
             token_id=_tok(actor),
@@ -142,28 +144,25 @@ def revoke_token(hub: Hub, token_id: int, actor: Principal) -> None:
 
 
 def authenticate(hub: Hub, secret: str) -> Principal:
-    """The principal behind a token; unknown, expired and revoked tokens fail alike."""
+    """The principal behind a token; unknown, expired and revoked tokens fail alike (LoginFailed).
+
+    A failure writes nothing: the HTTP edge counts failures per client and audits one summary per
+    window (hub/logins.py), so a flood of bad tokens costs no database writes.
+    """
     digest = hash_secret(secret)
     now = hub.clock()
     with read_transaction(hub.engine) as conn:
         row = members.token_by_hash(conn, digest)
         org = members.org_by_id(conn, row.org_id) if row else None
         group_ids = members.groups_of(conn, row.org_id) if row else frozenset()
-    if row is None or org is None or row.revoked is not None or (row.expires is not None and row.expires <= now):
-        with write_transaction(hub.engine) as conn:
-            audit.append(
-                conn,
-                at=now,
-                org_id=None,
-                token_id=row.id if row else None,
-                action="login.failed",
-                detail={"reason": "unknown" if row is None else "revoked or expired"},
-            )
-        raise Unauthorized("the token is unknown, expired or revoked")
+    if row is None:
+        raise LoginFailed(UNKNOWN)
+    if org is None or row.revoked is not None or (row.expires is not None and row.expires <= now):
+        raise LoginFailed(REVOKED_OR_EXPIRED, row.id)
     if row.last_used is None or now - row.last_used > _HOUR_US:
         with write_transaction(hub.engine) as conn:  # token use is audited at most hourly per token
             members.touch_token(conn, row.id, now)
-            audit.append(conn, at=now, org_id=org.id, token_id=row.id, action="token.use")
+            audit.append(conn, chain_key(hub, conn), at=now, org_id=org.id, token_id=row.id, action="token.use")
     return Principal(org.id, org.name, OrgKind(org.kind), Role(row.role), group_ids, row.id)
 
 

@@ -139,6 +139,8 @@ audit = Table(
     Column("anonymous", Boolean, nullable=False),
     Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
+    # "hmac-sha256" (keyed, see store/audit.py) or "sha256" (rows from before migration 0005)
+    Column("scheme", String(16), nullable=False, server_default="sha256"),
 )
 
 taxii_status = Table(

@@ -1,0 +1,26 @@
+"""Audit entries record their chain scheme: existing rows are plain SHA-256, new ones HMAC-SHA256.
+
+Revision ID: 0005_audit
+Revises: 0002
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "0005_audit"
+down_revision = "0002"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    # A baseline built from the live schema module already has the column; add it only where missing.
+    if "scheme" in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("audit")}:
+        return
+    with op.batch_alter_table("audit") as batch:
+        batch.add_column(sa.Column("scheme", sa.String(16), nullable=False, server_default="sha256"))
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("audit") as batch:
+        batch.drop_column("scheme")
