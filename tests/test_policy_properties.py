@@ -8,7 +8,7 @@ import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from lionrock.access.model import Audience, Release
-from lionrock.access.policy import Visibility, can_see
+from lionrock.access.model import Audience, OrgKind, Principal, Release, Role
+from lionrock.access.policy import can_see, outward_visibility_for, visibility_for
 from lionrock.app import create_app
 from lionrock.hub import Hub
 from lionrock.hub.collections import COMMUNITY_ID, group_collection_id
@@ -102,17 +102,26 @@ def _audience(world: World, spec: dict[str, Any]) -> Audience:
 def _expected(
     world: World, model: dict[str, tuple[Release, dict[str, Any]]], org: str, outward: bool = False
 ) -> set[str]:
-    vis = Visibility(world.org_ids[org], frozenset(world.group_ids[g] for g, m in GROUPS.items() if org in m))
-    if outward:
-        vis = vis.outward()
-    released = {oid for oid, (rel, _) in model.items() if can_see(vis, rel)}
+    groups = frozenset(world.group_ids[g] for g, m in GROUPS.items() if org in m)
+    who = Principal(world.org_ids[org], org, OrgKind.BANK, Role.ANALYST, groups)
+    vis = outward_visibility_for(who) if outward else visibility_for(who)
+    released = {oid for oid, (rel, obj) in model.items() if can_see(vis, _with_sighting(rel, obj, model))}
     shown = set()
     for oid in released:
         obj = model[oid][1]
         refs = [obj[k] for k in ("source_ref", "target_ref", "sighting_of_ref") if k in obj]
-        if all(r in released or r not in model for r in refs):
+        own = model[oid][0].producer_org_id == world.org_ids[org]  # one's own: whatever it references
+        if own or all(r in released or r not in model for r in refs):
             shown.add(oid)
     return shown
+
+
+def _with_sighting(rel: Release, obj: dict[str, Any], model: dict[str, tuple[Release, dict[str, Any]]]) -> Release:
+    """Sightings are seen one by one by their reporter and the owner of what was sighted only."""
+    if obj["type"] != "sighting":
+        return rel
+    target = model.get(obj["sighting_of_ref"])
+    return replace(rel, sighting=True, sighted_owner_org_id=target[0].producer_org_id if target else None)
 
 
 def _check_anonymity(
@@ -147,6 +156,9 @@ def test_every_read_path_obeys_the_policy(scenario: list[Pub]) -> None:
                     "anonymous": pub.anonymous,
                 },
             )
+            if any(pub.org not in GROUPS[g] for g in pub.audience.get("groups", [])):
+                assert response.status_code == 403, response.text  # only your own groups
+                continue
             if pub.tlp is Tlp.RED and "orgs" not in pub.audience:
                 assert response.status_code == 422, response.text
                 continue

@@ -1,14 +1,14 @@
 """Audit entries record their chain scheme: existing rows are plain SHA-256, new ones HMAC-SHA256.
 
 Revision ID: 0005_audit
-Revises: 0002
+Revises: 0004_ownership
 """
 
 import sqlalchemy as sa
 from alembic import op
 
 revision = "0005_audit"
-down_revision = "0002"
+down_revision = "0004_ownership"
 branch_labels = None
 depends_on = None
 
