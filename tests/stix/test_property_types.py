@@ -245,3 +245,18 @@ def test_uuidv5_sco_without_contributing_properties_is_refused() -> None:
 def test_uuidv5_sco_whose_id_cannot_be_computed_is_refused() -> None:
     obj = sco("file", name="a.exe")
     assert_refused({**obj, "hashes": {}}, "deterministic id cannot be computed")
+
+
+def test_ids_and_timestamps_with_a_trailing_newline_are_refused() -> None:
+    """`$` in a Python regex also matches before a final newline; one id or instant has one spelling."""
+    good = indicator()
+    assert_refused({**good, "id": good["id"] + "\n"}, "is not 'indicator--<uuid>'")
+    assert_refused({**good, "modified": T0 + "\n"}, "modified is not a STIX timestamp")
+    assert_refused(sco("ipv4-addr", value="198.51.100.3\n"), "is not an IPv4 address")
+    assert_refused(sco("mac-addr", value="00:00:5e:00:53:af\n"), "is not a lower-case")
+
+
+def test_timestamps_and_addresses_with_non_ascii_digits_are_refused() -> None:
+    arabic_indic = "٢٠٢٦-٠١-٠١T00:00:00Z"
+    assert timestamp_key(arabic_indic) is None and parse_timestamp(arabic_indic) is None
+    assert_refused(sco("ipv4-addr", value="١.٢.٣.٤"), "is not an IPv4 address")

@@ -9,7 +9,7 @@ types included; the rest only on the spec's own types, whose definitions we know
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,11 +28,12 @@ class Kind:
     items: str = ""  # "string" or "object", for lists
     needs: tuple[str, ...] = ()  # for lists of objects
     choices: frozenset[str] = frozenset()
+    fits: type | None = None  # a value of exactly this Python type fits without further checks
 
 
-BOOLEAN = Kind("boolean")
-STRING = Kind("string")
-OBJECT = Kind("object")
+BOOLEAN = Kind("boolean", fits=bool)
+STRING = Kind("string", fits=str)
+OBJECT = Kind("object", fits=dict)
 STRINGS = Kind("list", items="string")
 OBJECTS = Kind("list", items="object")
 
@@ -241,12 +242,14 @@ def _list_problem(prop: str, value: Any, kind: Kind) -> str | None:
     return None
 
 
-def property_problems(obj: Mapping[str, Any], spec_type: bool) -> Iterator[str]:
+def property_problems(obj: Mapping[str, Any], spec_type: bool) -> list[str]:
     """Type problems of an object's top-level properties (`spec_type`: a type the spec defines)."""
     table = SPEC if spec_type else COMMON
+    found: list[str] = []
     for prop, value in obj.items():
         kind = table.get(prop)
-        if kind is not None:
+        if kind is not None and type(value) is not kind.fits:
             problem = kind_problem(prop, value, kind)
             if problem is not None:
-                yield problem
+                found.append(problem)
+    return found

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from json.encoder import encode_basestring
 from math import isfinite
 from typing import Any
@@ -26,7 +27,7 @@ from typing import Any
 SCO_NAMESPACE_BYTES = bytes.fromhex("00abedb4aa42466c9c01fed23315a9b7")
 MAX_DEPTH = 64  # nesting of contributing values (extensions): deeper is refused, not recursed into
 
-_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$")
+_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]\Z")
 # The hash names the spec's vocabulary fixes, by the algorithm the `stix2` library infers from a name.
 _SPEC_HASH_NAMES = {
     "MD5": "MD5",
@@ -54,7 +55,7 @@ _SPEC_EXTENSIONS = frozenset(
     ]
 )
 _NESTED_HASHES = frozenset({"hashes", "file_header_hashes"})
-_TIMESTAMP_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z$")
+_TIMESTAMP_RE = re.compile(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(?:\.(\d+))?Z\Z", re.ASCII)
 
 
 class NoDeterministicId(ValueError):
@@ -69,6 +70,16 @@ class ScoIdSpec:
 
     contributing: tuple[str, ...]
     timestamps: frozenset[str] = frozenset()
+
+    @property
+    def canonical_order(self) -> tuple[tuple[str, str], ...]:
+        """(property, its JSON key text) in canonical key order, worked out once per type."""
+        return _canonical_order(self.contributing)
+
+
+@cache
+def _canonical_order(props: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    return tuple((p, encode_basestring(p) + ":") for p in sorted(props, key=_utf16_key))
 
 
 REGISTRY: dict[str, ScoIdSpec] = {
@@ -119,30 +130,33 @@ def deterministic_id(obj: Mapping[str, Any]) -> str | None:
     spec = REGISTRY.get(otype) if isinstance(otype, str) else None
     if spec is None:
         return None
-    parts: dict[str, Any] = {}
-    for prop in spec.contributing:
+    out: list[str] = []
+    for prop, key in spec.canonical_order:
         if prop not in obj:
             continue
         value = obj[prop]
+        out.append("," + key if out else "{" + key)
+        if isinstance(value, str) and prop not in spec.timestamps:
+            out.append(encode_basestring(value))
+            continue
         if prop == "hashes":
             value = _one_hash(value)
         elif prop in spec.timestamps:
             value = _library_timestamp(value, keep_fraction=True)
         elif prop == "extensions" and isinstance(value, dict):
             value = {k: _spec_extension(v) if k in _SPEC_EXTENSIONS else v for k, v in value.items()}
-        parts[prop] = value
-    if not parts:
+        _write(value, out, 1)
+    if not out:
         return None
-    return f"{otype}--{uuid5(canonical_json(parts))}"
+    out.append("}")
+    return f"{otype}--{uuid5(''.join(out))}"
 
 
 def uuid5(name: str) -> str:
     """uuid.uuid5(STIX SCO namespace, name) without the uuid module's per-call overhead."""
-    digest = bytearray(hashlib.sha1(SCO_NAMESPACE_BYTES + name.encode("utf-8", "surrogatepass")).digest()[:16])
-    digest[6] = (digest[6] & 0x0F) | 0x50
-    digest[8] = (digest[8] & 0x3F) | 0x80
-    h = digest.hex()
-    return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
+    h = hashlib.sha1(SCO_NAMESPACE_BYTES + name.encode("utf-8", "surrogatepass")).hexdigest()
+    variant = "89ab"[int(h[16], 16) & 3]
+    return f"{h[:8]}-{h[8:12]}-5{h[13:16]}-{variant}{h[17:20]}-{h[20:32]}"
 
 
 def canonical_json(value: Any) -> str:

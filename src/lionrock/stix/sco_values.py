@@ -17,16 +17,20 @@ from urllib.parse import urlsplit
 
 from lionrock.stix.sco_ids import spec_hash_name
 
-_DOMAIN_RE = re.compile(r"^(?:[\w-]{1,63}\.)*[\w-]{1,63}\.?$")
-_MAC_RE = re.compile(r"^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$")
+_OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
+_IPV4_RE = re.compile(rf"^{_OCTET}(?:\.{_OCTET}){{3}}(?:/(?:3[0-2]|[12]?\d))?\Z", re.ASCII)
+_DOMAIN_RE = re.compile(r"^(?:[\w-]{1,63}\.)*[\w-]{1,63}\.?\Z")
+_MAC_RE = re.compile(r"^[0-9a-f]{2}(?::[0-9a-f]{2}){5}\Z")
 _SCHEME_RE = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
 _SPACE_RE = re.compile(r"\s")
 _HEX_LENGTHS = {"MD5": 32, "SHA-1": 40, "SHA-256": 64, "SHA-512": 128, "SHA3-256": 64, "SHA3-512": 128}
-_HEX_RE = re.compile(r"^[0-9a-fA-F]+$")
+_HEX_RE = re.compile(r"^[0-9a-fA-F]+\Z")
 MAX_HASH_NAME = 250  # the spec's limit on dictionary keys
 
 
 def _ipv4(value: str) -> bool:
+    if _IPV4_RE.match(value) is not None:  # the common shape, without ipaddress's cost
+        return True
     try:
         ipaddress.IPv4Network(value, strict=False)
     except ValueError:
