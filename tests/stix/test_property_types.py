@@ -260,3 +260,13 @@ def test_timestamps_and_addresses_with_non_ascii_digits_are_refused() -> None:
     arabic_indic = "٢٠٢٦-٠١-٠١T00:00:00Z"
     assert timestamp_key(arabic_indic) is None and parse_timestamp(arabic_indic) is None
     assert_refused(sco("ipv4-addr", value="١.٢.٣.٤"), "is not an IPv4 address")
+
+
+def test_huge_integers_and_long_strings_are_described_not_printed() -> None:
+    """Echoing a value in a message must neither fail (str() of 4,300+ digits) nor copy megabytes."""
+    found = problems_of({**indicator(), "object_marking_refs": [10**5000], "spec_version": 10**5000})
+    assert "object_marking_refs holds a number, which is not a STIX identifier" in found
+    assert "spec_version must be '2.1', not a number" in found
+    long_id = "indicator--" + "x" * 1_000_000
+    assert all(len(p) < 200 for p in problems_of({**indicator(), "id": long_id}))
+    assert all(len(p) < 200 for p in problems_of(sco("ipv4-addr", value="x" * 1_000_000)))

@@ -96,6 +96,10 @@ class Observation:
 PatternNode = Comparison | Junction | Observation
 
 
+def _shown(token: str) -> str:
+    return repr(token if len(token) <= 40 else token[:37] + "...")
+
+
 def _joined(op: str, parts: list[PatternNode]) -> PatternNode:
     return parts[0] if len(parts) == 1 else Junction(op, tuple(parts))
 
@@ -110,7 +114,7 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
     while pos < n:
         m = _TOKEN_RE.match(text, pos)
         if m is None:
-            raise PatternError(f"unexpected character {text[pos]!r} at offset {pos}")
+            raise PatternError(f"unexpected character {_shown(text[pos])} at offset {pos}")
         kind = m.lastgroup or ""
         value = m.group()
         pos = m.end()
@@ -156,7 +160,7 @@ class _Parser:
     def expect(self, value: str) -> None:
         kind, got = self.take()
         if got != value or kind == "str":
-            raise PatternError(f"expected {value!r}, found {got or 'end of pattern'!r}")
+            raise PatternError(f"expected {_shown(value)}, found {_shown(got or 'end of pattern')}")
 
     def at(self, value: str) -> bool:
         kind, got = self.peek()
@@ -166,7 +170,7 @@ class _Parser:
     def pattern(self) -> PatternNode:
         node = self.observation_expressions()
         if self.peek()[0] != "eof":
-            raise PatternError(f"unexpected {self.peek()[1]!r} after the end of the pattern")
+            raise PatternError(f"unexpected {_shown(self.peek()[1])} after the end of the pattern")
         return node
 
     def observation_expressions(self) -> PatternNode:
@@ -202,7 +206,7 @@ class _Parser:
             node = self.observation_expressions()
             self.close(")")
         else:
-            raise PatternError(f"expected '[' or '(', found {self.peek()[1] or 'end of pattern'!r}")
+            raise PatternError(f"expected '[' or '(', found {_shown(self.peek()[1] or 'end of pattern')}")
         if self.qualifiers():
             node = Observation(node.test, True) if isinstance(node, Observation) else Junction("QUALIFIED", (node,))
         return node
@@ -234,7 +238,7 @@ class _Parser:
     def _expect_kind(self, kind: str, what: str) -> str:
         got_kind, value = self.take()
         if got_kind != kind:
-            raise PatternError(f"expected {what}, found {value or 'end of pattern'!r}")
+            raise PatternError(f"expected {what}, found {_shown(value or 'end of pattern')}")
         return value
 
     # comparison level ----------------------------------------------------------
@@ -277,7 +281,7 @@ class _Parser:
         elif kind == "kw" and op in ("LIKE", "MATCHES", "ISSUBSET", "ISSUPERSET"):
             value = self.literal(frozenset({"str"}))
         else:
-            raise PatternError(f"expected a comparison operator after {obj_type}:{path}, found {op!r}")
+            raise PatternError(f"expected a comparison operator after {obj_type}:{path}, found {_shown(op)}")
         comparison = Comparison(obj_type, path, op, negated, value)
         self.comparisons.append(comparison)
         return comparison
@@ -285,13 +289,13 @@ class _Parser:
     def object_path(self) -> tuple[str, str]:
         kind, obj_type = self.take()
         if kind != "ident" or not _OBJECT_TYPE_RE.match(obj_type):
-            raise PatternError(f"expected an object type, found {obj_type or 'end of pattern'!r}")
+            raise PatternError(f"expected an object type, found {_shown(obj_type or 'end of pattern')}")
         self.expect(":")
         kind, first = self.take()
         if kind == "str":
             first = first[1:-1]
         elif kind != "ident" or "-" in first:
-            raise PatternError(f"expected a property name after {obj_type}:, found {first!r}")
+            raise PatternError(f"expected a property name after {obj_type}:, found {_shown(first)}")
         parts = [first]
         while True:
             if self.at(".") and self.peek(1)[0] in ("ident", "str", "kw", "bool"):
@@ -312,7 +316,7 @@ class _Parser:
     def literal(self, allowed: frozenset[str]) -> object:
         kind, value = self.take()
         if kind not in allowed:
-            raise PatternError(f"expected a literal value, found {value or 'end of pattern'!r}")
+            raise PatternError(f"expected a literal value, found {_shown(value or 'end of pattern')}")
         if kind == "str":
             return value[1:-1].replace("\\'", "'").replace("\\\\", "\\")
         if kind == "int":

@@ -177,6 +177,14 @@ _SPEC_ONLY: dict[str, Kind] = {
 SPEC: dict[str, Kind] = {**_SPEC_ONLY, **COMMON}
 
 
+def shown(value: Any) -> str:
+    """A value for a message: short strings quoted, long ones cut, anything else by its JSON type
+    (never str() of an integer, which fails past 4,300 digits)."""
+    if isinstance(value, str):
+        return repr(value if len(value) <= 60 else value[:57] + "...")
+    return _json_type(value)
+
+
 def _json_type(value: Any) -> str:
     if value is True or value is False:
         return "a boolean"

@@ -15,6 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from lionrock.stix.property_types import shown
 from lionrock.stix.sco_ids import spec_hash_name
 
 _OCTET = r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)"
@@ -79,10 +80,6 @@ _VALUE_CHECKS: dict[str, tuple[Callable[[str], bool], str]] = {
 }
 
 
-def _shown(value: str) -> str:
-    return repr(value if len(value) <= 60 else value[:57] + "...")
-
-
 def hashes_problems(prop: str, hashes: Mapping[str, Any]) -> Iterator[str]:
     """Problems of a `hashes` dictionary: names are short strings, values strings, and the fixed-length
     algorithms hold hex digits of their length."""
@@ -109,4 +106,4 @@ def sco_value_problems(otype: str, obj: Mapping[str, Any]) -> Iterator[str]:
     check = _VALUE_CHECKS.get(otype)
     value = obj.get("value")
     if check is not None and isinstance(value, str) and not check[0](value):
-        yield f"value {_shown(value)} is not {check[1]}"
+        yield f"value {shown(value)} is not {check[1]}"

@@ -22,7 +22,7 @@ from lionrock.stix.ids import (
     timestamp_key,
 )
 from lionrock.stix.patterns import pattern_error
-from lionrock.stix.property_types import property_problems
+from lionrock.stix.property_types import property_problems, shown
 from lionrock.stix.sco_ids import REGISTRY, NoDeterministicId, deterministic_id
 from lionrock.stix.sco_values import sco_value_problems
 
@@ -125,7 +125,7 @@ def _problems_in_refs(obj: Mapping[str, Any], depth: int = 0) -> Iterator[str]:
             allowed = REF_TYPES.get(key)
             for ref in value:
                 if not isinstance(ref, str) or ID_RE.match(ref) is None:
-                    yield f"{key} holds {ref!r}, which is not a STIX identifier"
+                    yield f"{key} holds {shown(ref)}, which is not a STIX identifier"
                     break
                 if allowed is not None and ref.split("--", 1)[0] not in allowed:
                     yield f"{key} may not point to a {ref.split('--', 1)[0]}"
@@ -152,7 +152,7 @@ def object_problems(obj: object) -> list[str]:
         return ["id is missing"]
     m = ID_RE.match(oid)
     if m is None or m.group(1) != otype:
-        return [f"id {oid!r} is not '{otype}--<uuid>'"]
+        return [f"id {shown(oid)} is not '{otype}--<uuid>'"]
     problems: list[str] = []
     known = otype in SDO_TYPES or otype in SRO_TYPES or otype in META_TYPES or otype in SCO_TYPES
     if otype in REGISTRY and oid[len(otype) + 16] == "5":
@@ -166,7 +166,7 @@ def object_problems(obj: object) -> list[str]:
             problems.append(f"required property {prop} is missing")
     spec = obj.get("spec_version")
     if spec is not None and spec != "2.1":
-        problems.append(f"spec_version must be '2.1', not {spec!r}")
+        problems.append(f"spec_version must be '2.1', not {shown(spec)}")
     keys: dict[str, str | None] = {}
     for prop in TIMESTAMP_PROPS.intersection(obj) if known else ("created", "modified"):
         if prop in obj:
