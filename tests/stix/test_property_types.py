@@ -9,6 +9,7 @@ import uuid
 from typing import Any
 
 import pytest
+from stix2validator import ValidationOptions, validate_instance
 
 from lionrock.stix.ids import parse_timestamp, timestamp_key
 from lionrock.stix.sco_ids import deterministic_id
@@ -270,3 +271,28 @@ def test_huge_integers_and_long_strings_are_described_not_printed() -> None:
     long_id = "indicator--" + "x" * 1_000_000
     assert all(len(p) < 200 for p in problems_of({**indicator(), "id": long_id}))
     assert all(len(p) < 200 for p in problems_of(sco("ipv4-addr", value="x" * 1_000_000)))
+
+
+def _oracle_cases() -> list[dict[str, Any]]:
+    ref = f"ipv4-addr--{uuid.uuid4()}"
+    return [
+        {**indicator(), "revoked": "yes"},
+        {**indicator(), "confidence": 1000},
+        {**indicator(), "name": 5},
+        {**indicator(), "labels": "x"},
+        {**indicator(), "created": "0000-01-01T00:00:00Z"},
+        {**sighting(SIGHTED), "count": True},
+        {**malware(), "is_family": "true"},
+        sco("ipv4-addr", value="not-an-ip"),
+        sco("mac-addr", value="00:00:5E:00:53:AF"),
+        sco("email-addr", value="no-at"),
+        sco("file", hashes={"MD5": "abc"}),
+        sco("network-traffic", protocols=["tcp"], dst_ref=ref, dst_port=70_000),
+    ]
+
+
+@pytest.mark.parametrize("obj", _oracle_cases(), ids=lambda o: str(o["type"]))
+def test_type_and_value_refusals_agree_with_the_oracle(obj: dict[str, Any]) -> None:
+    """stix2-validator (the JSON-schema oracle) refuses each of these too: we are not stricter."""
+    assert problems_of(obj)
+    assert not validate_instance(obj, ValidationOptions(version="2.1")).is_valid
