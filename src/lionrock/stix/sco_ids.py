@@ -17,9 +17,8 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import cache
 from json.encoder import encode_basestring
 from math import isfinite
 from typing import Any
@@ -63,6 +62,12 @@ class NoDeterministicId(ValueError):
     nested too deep)."""
 
 
+def _utf16_key(key: object) -> bytes:
+    if not isinstance(key, str):
+        raise NoDeterministicId("object keys must be strings")
+    return key.encode("utf-16-be", "surrogatepass")
+
+
 @dataclass(frozen=True)
 class ScoIdSpec:
     """How one SCO type's id is derived: its ID-contributing properties, and which of them are
@@ -70,16 +75,12 @@ class ScoIdSpec:
 
     contributing: tuple[str, ...]
     timestamps: frozenset[str] = frozenset()
+    # (property, its JSON key text) in canonical key order, worked out once per type
+    canonical_order: tuple[tuple[str, str], ...] = field(init=False, repr=False, compare=False)
 
-    @property
-    def canonical_order(self) -> tuple[tuple[str, str], ...]:
-        """(property, its JSON key text) in canonical key order, worked out once per type."""
-        return _canonical_order(self.contributing)
-
-
-@cache
-def _canonical_order(props: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
-    return tuple((p, encode_basestring(p) + ":") for p in sorted(props, key=_utf16_key))
+    def __post_init__(self) -> None:
+        order = tuple((p, encode_basestring(p) + ":") for p in sorted(self.contributing, key=_utf16_key))
+        object.__setattr__(self, "canonical_order", order)
 
 
 REGISTRY: dict[str, ScoIdSpec] = {
@@ -198,12 +199,6 @@ def _write(value: Any, out: list[str], depth: int) -> None:
         out.append("}")
     else:
         raise NoDeterministicId(f"{type(value).__name__} is not a JSON value")
-
-
-def _utf16_key(key: object) -> bytes:
-    if not isinstance(key, str):
-        raise NoDeterministicId("object keys must be strings")
-    return key.encode("utf-16-be", "surrogatepass")
 
 
 def es6_number(value: float) -> str:

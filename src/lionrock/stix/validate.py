@@ -176,7 +176,8 @@ def object_problems(obj: object) -> list[str]:
     created, modified = keys.get("created"), keys.get("modified")
     if created and modified and modified < created:
         problems.append("modified is earlier than created")
-    problems.extend(f"{k} is an empty list (STIX forbids empty lists)" for k, v in obj.items() if v == [])
+    if [] in obj.values():
+        problems.extend(f"{k} is an empty list (STIX forbids empty lists)" for k, v in obj.items() if v == [])
     problems.extend(_problems_in_refs(obj))
     problems.extend(property_problems(obj, known))
     if otype in SCO_TYPES:
