@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import time
+import tracemalloc
+from collections.abc import Callable
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from stix2patterns.validator import run_validator
 
-from lionrock.stix.patterns import parse_pattern, pattern_error
+from lionrock.stix.patterns import (
+    MAX_INTEGER_DIGITS,
+    MAX_NESTING,
+    MAX_PATTERN_CHARS,
+    PatternError,
+    parse_pattern,
+    parse_tree,
+    pattern_error,
+)
+from lionrock.stix.validate import object_problems
+from tests.factories import indicator
 
 VALID = [
     "[ipv4-addr:value = '198.51.100.1']",
@@ -117,3 +131,92 @@ _atoms = st.sampled_from(
 def test_random_token_soup_agrees_with_reference(tokens: list[str]) -> None:
     pattern = " ".join(tokens)
     assert (pattern_error(pattern) is None) == oracle_accepts(pattern)
+
+
+# Limits (issue 8, findings 10 and 11): hostile patterns end in a PatternError with a message,
+# never a RecursionError, a ValueError from int() or gigabytes of tokens.
+
+
+def _nested_observation(depth: int) -> str:
+    return "(" * depth + "[ipv4-addr:value = '1.2.3.4']" + ")" * depth
+
+
+def _nested_comparison(depth: int) -> str:
+    return "[" + "(" * depth + "ipv4-addr:value = '1.2.3.4'" + ")" * depth + "]"
+
+
+@pytest.mark.parametrize("build", [_nested_observation, _nested_comparison])
+def test_pattern_nested_300_deep_is_refused_not_crashing(build: Callable[[int], str]) -> None:
+    for depth in (300, 5_000):
+        error = pattern_error(build(depth))
+        assert error is not None and f"nest more than {MAX_NESTING} deep" in error
+        with pytest.raises(PatternError, match="nest more than"):
+            parse_tree(build(depth))
+    assert any("nest more than" in p for p in object_problems({**indicator(), "pattern": build(300)}))
+
+
+@pytest.mark.parametrize("build", [_nested_observation, _nested_comparison])
+def test_pattern_nested_to_the_limit_is_accepted(build: Callable[[int], str]) -> None:
+    depth = MAX_NESTING - 1  # the observation's own bracket is one level
+    assert pattern_error(build(depth)) is None
+    assert oracle_accepts(build(depth))
+    assert parse_tree(build(depth)) is not None
+
+
+@pytest.mark.parametrize(
+    "pattern",
+    [
+        "[file:size = " + "9" * 5_000 + "]",
+        "[ipv4-addr:value = '1.2.3.4'] REPEATS " + "9" * 5_000 + " TIMES",
+        "[x:y[" + "1" * 5_000 + "] = 'a']",
+        "[file:size = -" + "9" * 21 + "]",
+    ],
+    ids=["literal", "repeats", "index", "negative"],
+)
+def test_integer_literals_of_thousands_of_digits_are_refused_not_crashing(pattern: str) -> None:
+    error = pattern_error(pattern)
+    assert error is not None and f"more than {MAX_INTEGER_DIGITS} digits" in error
+    with pytest.raises(PatternError):
+        parse_tree(pattern)
+
+
+def test_integer_literals_up_to_the_limit_are_accepted() -> None:
+    assert pattern_error("[file:size = " + "9" * MAX_INTEGER_DIGITS + "]") is None
+    assert pattern_error("[x:y = 1] REPEATS 1000 TIMES") is None
+
+
+@pytest.mark.parametrize("pattern", [123, None, ["[x:y = 'z']"], b"[x:y = 'z']"])
+def test_non_string_pattern_is_refused_with_a_message(pattern: object) -> None:
+    error = pattern_error(pattern)
+    assert error is not None and error.startswith("a pattern must be a string")
+    with pytest.raises(PatternError, match="must be a string"):
+        parse_pattern(pattern)
+    with pytest.raises(PatternError, match="must be a string"):
+        parse_tree(pattern)
+
+
+def test_9mb_pattern_is_refused_quickly_with_little_memory() -> None:
+    comparisons = " OR ".join(["ipv4-addr:value = '203.0.113.77'"] * 300_000)
+    pattern = f"[{comparisons}]"
+    assert len(pattern) > 9_000_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    error = pattern_error(pattern)
+    problems = object_problems({**indicator(), "pattern": pattern})
+    elapsed = time.perf_counter() - started
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    assert error is not None and f"the limit is {MAX_PATTERN_CHARS:,}" in error
+    assert any("the limit is" in p for p in problems)
+    assert elapsed < 0.1
+    assert peak < 1_000_000
+
+
+def test_pattern_just_under_the_size_limit_is_accepted_in_good_time() -> None:
+    comparison = "ipv4-addr:value = '203.0.113.77'"
+    pattern = "[" + " OR ".join([comparison] * (MAX_PATTERN_CHARS // (len(comparison) + 4))) + "]"
+    assert len(pattern) <= MAX_PATTERN_CHARS
+    started = time.perf_counter()
+    assert pattern_error(pattern) is None
+    assert time.perf_counter() - started < 1.0
+    assert pattern_error(pattern + " " * (MAX_PATTERN_CHARS - len(pattern) + 1)) is not None

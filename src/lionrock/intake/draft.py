@@ -12,8 +12,8 @@ from lionrock.intake.document import Document
 from lionrock.intake.findings import Finding
 from lionrock.intake.indicators import extract
 from lionrock.intake.techniques import Mapper, TechniqueMatch
+from lionrock.stix.sco_ids import deterministic_id
 
-SCO_NAMESPACE = uuid.UUID("00abedb4-aa42-466c-9c01-fed23315a9b7")  # STIX 2.1 deterministic SCO ids
 DRAFT_NAMESPACE = uuid.UUID("5c0a2bd4-4e9c-4d5e-a3c2-8f1e6f0b7a55")
 MACHINE_LABELS = ["machine-extracted", "unreviewed"]
 _HASH_NAMES = {"md5": "MD5", "sha1": "SHA-1", "sha256": "SHA-256", "sha512": "SHA-512"}
@@ -59,9 +59,9 @@ def _quote(value: str) -> str:
 
 
 def _sco(kind: str, props: dict[str, Any]) -> dict[str, Any]:
-    key = next(iter(props.values()))
-    sco_id = f"{kind}--{uuid.uuid5(SCO_NAMESPACE, str(key))}"
-    return {"type": kind, "spec_version": "2.1", "id": sco_id, **props}
+    """An SCO under its STIX 2.1 deterministic id, the id any other hub gives the same value."""
+    sco: dict[str, Any] = {"type": kind, "spec_version": "2.1", **props}
+    return {"type": kind, "spec_version": "2.1", "id": deterministic_id(sco), **props}
 
 
 def observable(finding: Finding) -> tuple[str, dict[str, Any] | None]:

@@ -1,1 +1,1 @@
-"""STIX 2.1: identifiers, TLP markings, fast validation, pattern syntax."""
+"""STIX 2.1: identifiers (deterministic SCO ids included), TLP markings, fast validation, pattern syntax."""

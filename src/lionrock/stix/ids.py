@@ -7,12 +7,12 @@ from calendar import monthrange
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]$")
+TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9-]{1,248}[a-z0-9]\Z")
 ID_RE = re.compile(
     r"^([a-z0-9][a-z0-9-]{1,248}[a-z0-9])--"
-    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+    r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z"
 )
-TIMESTAMP_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z$")
+TIMESTAMP_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(\.\d{1,9})?Z\Z", re.ASCII)
 
 SDO_TYPES = frozenset(
     [
@@ -64,7 +64,8 @@ META_TYPES = frozenset({"marking-definition", "extension-definition", "language-
 
 
 def parse_timestamp(value: object) -> datetime | None:
-    """A STIX timestamp (RFC 3339, UTC, 'Z') as an aware datetime, or None if malformed."""
+    """A STIX timestamp (RFC 3339, UTC, 'Z') as an aware datetime, or None if malformed. A leap
+    second (:60), which datetime cannot hold, reads as the last microsecond before it."""
     if not isinstance(value, str):
         return None
     m = TIMESTAMP_RE.match(value)
@@ -72,6 +73,9 @@ def parse_timestamp(value: object) -> datetime | None:
         return None
     frac = m.group(7)
     micro = int((frac[1:] + "000000")[:6]) if frac else 0
+    second = int(m.group(6))
+    if second == 60:
+        second, micro = 59, 999_999
     try:
         return datetime(
             int(m.group(1)),
@@ -79,7 +83,7 @@ def parse_timestamp(value: object) -> datetime | None:
             int(m.group(3)),
             int(m.group(4)),
             int(m.group(5)),
-            int(m.group(6)),
+            second,
             micro,
             tzinfo=UTC,
         )
@@ -87,8 +91,11 @@ def parse_timestamp(value: object) -> datetime | None:
         return None
 
 
+# Year 0000 is refused: RFC 3339 allows it, but Python's datetime (and so every reader) cannot hold it.
 _STRICT_TIMESTAMP_RE = re.compile(
-    r"^\d{4}-(?:0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.(\d{1,9}))?Z$"
+    r"^(?!0000)\d{4}-(?:0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])"
+    r"T(?:[01]\d|2[0-3]):[0-5]\d:(?:[0-5]\d|60)(?:\.(\d{1,9}))?Z\Z",
+    re.ASCII,
 )
 
 

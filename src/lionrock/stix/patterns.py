@@ -3,6 +3,12 @@
 Our own recursive-descent parser: the reference `stix2-patterns` (ANTLR) checks about 2,000
 patterns/s here, too slow for bulk feeds; this one is tested against it as an oracle
 (tests/stix/test_patterns.py) and is an order of magnitude faster.
+
+Patterns come from other members, so the parser bounds what one costs: a pattern longer than
+MAX_PATTERN_CHARS is refused before it is tokenised (a 9 MB pattern once took 2.3 GB), brackets and
+parentheses nest at most MAX_NESTING deep (deeper would exhaust Python's stack), and integer
+literals (REPEATS counts, list indexes included) have at most MAX_INTEGER_DIGITS digits (Python
+refuses to read integers of 4,300+ digits). Each limit is an ordinary PatternError with a message.
 """
 
 from __future__ import annotations
@@ -48,6 +54,9 @@ _KEYWORDS = frozenset(
         "false",
     ]
 )
+MAX_PATTERN_CHARS = 65_536
+MAX_NESTING = 64
+MAX_INTEGER_DIGITS = 20
 _OBJECT_TYPE_RE = re.compile(r"^[a-z0-9][a-z0-9-]*[a-z0-9]$|^[a-z0-9]$")
 _LITERALS = frozenset({"str", "int", "float", "ts", "bin", "hex", "bool"})
 _ORDERABLE = frozenset({"str", "int", "float", "ts", "bin", "hex"})
@@ -87,6 +96,10 @@ class Observation:
 PatternNode = Comparison | Junction | Observation
 
 
+def _shown(token: str) -> str:
+    return repr(token if len(token) <= 40 else token[:37] + "...")
+
+
 def _joined(op: str, parts: list[PatternNode]) -> PatternNode:
     return parts[0] if len(parts) == 1 else Junction(op, tuple(parts))
 
@@ -101,12 +114,14 @@ def _tokenize(text: str) -> list[tuple[str, str]]:
     while pos < n:
         m = _TOKEN_RE.match(text, pos)
         if m is None:
-            raise PatternError(f"unexpected character {text[pos]!r} at offset {pos}")
+            raise PatternError(f"unexpected character {_shown(text[pos])} at offset {pos}")
         kind = m.lastgroup or ""
         value = m.group()
         pos = m.end()
         if kind == "ws":
             continue
+        if kind == "int" and len(value) > MAX_INTEGER_DIGITS + (value[0] in "+-"):
+            raise PatternError(f"integer literal at offset {m.start()} has more than {MAX_INTEGER_DIGITS} digits")
         if kind == "ident" and value in ("true", "false"):
             kind = "bool"
         elif kind == "ident" and value in _KEYWORDS:
@@ -120,7 +135,19 @@ class _Parser:
     def __init__(self, text: str) -> None:
         self.toks = _tokenize(text)
         self.i = 0
+        self.depth = 0
         self.comparisons: list[Comparison] = []
+
+    def open(self) -> None:
+        """Take '(' or '[' and go one level deeper, within MAX_NESTING."""
+        self.take()
+        self.depth += 1
+        if self.depth > MAX_NESTING:
+            raise PatternError(f"brackets and parentheses nest more than {MAX_NESTING} deep")
+
+    def close(self, value: str) -> None:
+        self.expect(value)
+        self.depth -= 1
 
     def peek(self, ahead: int = 0) -> tuple[str, str]:
         return self.toks[min(self.i + ahead, len(self.toks) - 1)]
@@ -133,7 +160,7 @@ class _Parser:
     def expect(self, value: str) -> None:
         kind, got = self.take()
         if got != value or kind == "str":
-            raise PatternError(f"expected {value!r}, found {got or 'end of pattern'!r}")
+            raise PatternError(f"expected {_shown(value)}, found {_shown(got or 'end of pattern')}")
 
     def at(self, value: str) -> bool:
         kind, got = self.peek()
@@ -143,7 +170,7 @@ class _Parser:
     def pattern(self) -> PatternNode:
         node = self.observation_expressions()
         if self.peek()[0] != "eof":
-            raise PatternError(f"unexpected {self.peek()[1]!r} after the end of the pattern")
+            raise PatternError(f"unexpected {_shown(self.peek()[1])} after the end of the pattern")
         return node
 
     def observation_expressions(self) -> PatternNode:
@@ -170,16 +197,16 @@ class _Parser:
     def observation(self) -> PatternNode:
         node: PatternNode
         if self.at("["):
-            self.take()
+            self.open()
             test = self.comparison_or()
-            self.expect("]")
+            self.close("]")
             node = Observation(test, qualified=False)
         elif self.at("("):
-            self.take()
+            self.open()
             node = self.observation_expressions()
-            self.expect(")")
+            self.close(")")
         else:
-            raise PatternError(f"expected '[' or '(', found {self.peek()[1] or 'end of pattern'!r}")
+            raise PatternError(f"expected '[' or '(', found {_shown(self.peek()[1] or 'end of pattern')}")
         if self.qualifiers():
             node = Observation(node.test, True) if isinstance(node, Observation) else Junction("QUALIFIED", (node,))
         return node
@@ -211,7 +238,7 @@ class _Parser:
     def _expect_kind(self, kind: str, what: str) -> str:
         got_kind, value = self.take()
         if got_kind != kind:
-            raise PatternError(f"expected {what}, found {value or 'end of pattern'!r}")
+            raise PatternError(f"expected {what}, found {_shown(value or 'end of pattern')}")
         return value
 
     # comparison level ----------------------------------------------------------
@@ -231,9 +258,9 @@ class _Parser:
 
     def prop_test(self) -> Comparison | Junction:
         if self.at("("):
-            self.take()
+            self.open()
             node = self.comparison_or()
-            self.expect(")")
+            self.close(")")
             return node
         if self.at("EXISTS"):
             self.take()
@@ -254,7 +281,7 @@ class _Parser:
         elif kind == "kw" and op in ("LIKE", "MATCHES", "ISSUBSET", "ISSUPERSET"):
             value = self.literal(frozenset({"str"}))
         else:
-            raise PatternError(f"expected a comparison operator after {obj_type}:{path}, found {op!r}")
+            raise PatternError(f"expected a comparison operator after {obj_type}:{path}, found {_shown(op)}")
         comparison = Comparison(obj_type, path, op, negated, value)
         self.comparisons.append(comparison)
         return comparison
@@ -262,13 +289,13 @@ class _Parser:
     def object_path(self) -> tuple[str, str]:
         kind, obj_type = self.take()
         if kind != "ident" or not _OBJECT_TYPE_RE.match(obj_type):
-            raise PatternError(f"expected an object type, found {obj_type or 'end of pattern'!r}")
+            raise PatternError(f"expected an object type, found {_shown(obj_type or 'end of pattern')}")
         self.expect(":")
         kind, first = self.take()
         if kind == "str":
             first = first[1:-1]
         elif kind != "ident" or "-" in first:
-            raise PatternError(f"expected a property name after {obj_type}:, found {first!r}")
+            raise PatternError(f"expected a property name after {obj_type}:, found {_shown(first)}")
         parts = [first]
         while True:
             if self.at(".") and self.peek(1)[0] in ("ident", "str", "kw", "bool"):
@@ -289,7 +316,7 @@ class _Parser:
     def literal(self, allowed: frozenset[str]) -> object:
         kind, value = self.take()
         if kind not in allowed:
-            raise PatternError(f"expected a literal value, found {value or 'end of pattern'!r}")
+            raise PatternError(f"expected a literal value, found {_shown(value or 'end of pattern')}")
         if kind == "str":
             return value[1:-1].replace("\\'", "'").replace("\\\\", "\\")
         if kind == "int":
@@ -322,8 +349,25 @@ _SIMPLE_RE = re.compile(
 )
 
 
+def _size_error(text: object) -> str | None:
+    if not isinstance(text, str):
+        return f"a pattern must be a string, not {type(text).__name__}"
+    if len(text) > MAX_PATTERN_CHARS:
+        return f"pattern is {len(text):,} characters long; the limit is {MAX_PATTERN_CHARS:,}"
+    return None
+
+
+def _parse(text: object) -> tuple[Comparison, ...] | str:
+    """Checked before the cache, so that an oversized pattern is neither hashed nor kept."""
+    error = _size_error(text)
+    if error is not None:
+        return error
+    assert isinstance(text, str)
+    return _parse_cached(text)
+
+
 @lru_cache(maxsize=4096)
-def _parse(text: str) -> tuple[Comparison, ...] | str:
+def _parse_cached(text: str) -> tuple[Comparison, ...] | str:
     simple = _SIMPLE_RE.match(text)
     if simple is not None:
         obj_type, path, value = simple.groups()
@@ -336,7 +380,7 @@ def _parse(text: str) -> tuple[Comparison, ...] | str:
     return tuple(parser.comparisons)
 
 
-def parse_pattern(text: str) -> list[Comparison]:
+def parse_pattern(text: object) -> list[Comparison]:
     """Check a STIX 2.1 pattern; return its comparisons or raise PatternError."""
     parsed = _parse(text)
     if isinstance(parsed, str):
@@ -344,15 +388,23 @@ def parse_pattern(text: str) -> list[Comparison]:
     return list(parsed)
 
 
-def pattern_error(text: str) -> str | None:
+def pattern_error(text: object) -> str | None:
     """The reason a pattern is invalid, or None when it is valid."""
     parsed = _parse(text)
     return parsed if isinstance(parsed, str) else None
 
 
-@lru_cache(maxsize=4096)
-def parse_tree(text: str) -> PatternNode:
+def parse_tree(text: object) -> PatternNode:
     """The pattern as a tree of observations and comparisons (for evaluators such as the matcher)."""
+    error = _size_error(text)
+    if error is not None:
+        raise PatternError(error)
+    assert isinstance(text, str)
+    return _parse_tree_cached(text)
+
+
+@lru_cache(maxsize=4096)
+def _parse_tree_cached(text: str) -> PatternNode:
     simple = _SIMPLE_RE.match(text)
     if simple is not None:
         obj_type, path, value = simple.groups()
