@@ -34,6 +34,7 @@ from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
 from lionrock.hub.releases import indexed_value, ref_ids, search_text
 from lionrock.stix.ids import SCO_TYPES, timestamp_key, version_of
+from lionrock.stix.sco_ids import REGISTRY
 from lionrock.stix.tlp import Tlp
 from lionrock.stix.validate import object_problems
 from lionrock.store import members
@@ -214,8 +215,9 @@ def _owned_versions(
 
 
 def _shared_fact(v: store.NewVersion) -> bool:
-    """SCOs and faithful copies of the TLP definitions: one record per producer, no owner."""
-    return v.stix_type in SCO_TYPES or v.stix_id in HUB_FIXED_IDS
+    """SCOs (extension-defined ones too) and faithful copies of the TLP definitions: shared facts,
+    one record per producer, no owner."""
+    return v.stix_type in SCO_TYPES or v.stix_type in REGISTRY or v.stix_id in HUB_FIXED_IDS
 
 
 def publish(hub: Hub, principal: Principal, request: PublishRequest) -> PublishResult:
