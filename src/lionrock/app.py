@@ -10,7 +10,9 @@ from starlette.responses import Response
 from lionrock import __version__
 from lionrock.errors import Invalid, LionrockError
 from lionrock.http.responses import JSON
+from lionrock.http.validation import describe
 from lionrock.hub import Hub
+from lionrock.pages import mount_docs, mount_home
 from lionrock.rest.api import router as rest_router
 from lionrock.rest.intake import router as intake_router
 from lionrock.settings import Settings
@@ -62,7 +64,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         title=f"{settings.title} hub",
         version=__version__,
         description="STIX 2.1 sharing for Hong Kong's financial sector, under one access policy.",
-        docs_url="/docs",
+        docs_url=None,  # served from the package by lionrock.pages (no CDN)
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.hub = hub or Hub.open(settings)
@@ -74,8 +77,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        detail = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
-        return _error(request, 400 if _is_taxii(request) else 422, detail)
+        return _error(request, 400 if _is_taxii(request) else 422, describe(list(exc.errors())))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -88,10 +90,6 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     app.include_router(intake_router)
     app.include_router(taxii_router)
 
-    @app.get("/", include_in_schema=False)
-    def root() -> JSON:
-        return JSON(
-            {"name": "lionrock", "version": __version__, "api": "/api/v1", "taxii": "/taxii2/", "docs": "/docs"}
-        )
-
+    mount_docs(app, settings.title)
+    mount_home(app, settings.title)
     return app

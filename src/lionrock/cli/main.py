@@ -19,8 +19,9 @@ from lionrock.access.model import OrgKind, Role
 from lionrock.app import create_app
 from lionrock.cli.client import HubClient
 from lionrock.cli.failures import friendly
+from lionrock.cli.masking import masked_url
 from lionrock.cli.match import match_command
-from lionrock.hub import Hub
+from lionrock.hub import Hub, directory
 from lionrock.hub import members as hub_members
 from lionrock.hub.attack import import_attack
 from lionrock.hub.demo import load_demo
@@ -28,18 +29,25 @@ from lionrock.intake.attack import catalogue, load_bundle
 from lionrock.intake.draft import draft_bundle, run_extraction
 from lionrock.intake.readers import read_document
 from lionrock.intake.techniques import Mapper
-from lionrock.settings import Settings
+from lionrock.settings import DEFAULT_DB, Settings
 from lionrock.stix.ids import us_to_timestamp
 from lionrock.stix.tlp import Tlp
-from lionrock.store import audit, members
-from lionrock.store.engine import read_transaction
 
 err = Console(stderr=True)
 
 
 def _hub(ctx: click.Context) -> Hub:
     settings: Settings = ctx.obj
+    _make_sqlite_folder(settings.database_url)
     return Hub.open(settings)
+
+
+def _make_sqlite_folder(url: str) -> None:
+    """SQLite creates the file but not its folder (the default lives in .lionrock/)."""
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+        if str(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
 
 
 @click.group()
@@ -48,7 +56,7 @@ def _hub(ctx: click.Context) -> Hub:
     "--database",
     envvar="LIONROCK_DATABASE_URL",
     default=None,
-    help="SQLAlchemy URL (default sqlite:///lionrock.db; env LIONROCK_DATABASE_URL).",
+    help=f"SQLAlchemy URL (default {DEFAULT_DB}, as quickstart.sh uses; env LIONROCK_DATABASE_URL).",
 )
 @click.pass_context
 def main(ctx: click.Context, database: str | None) -> None:
@@ -67,7 +75,7 @@ def init(ctx: click.Context) -> None:
     """Create or migrate the database (idempotent)."""
     hub = _hub(ctx)
     hub.close()
-    err.print(f"database ready: {ctx.obj.database_url}")
+    err.print(f"database ready: {masked_url(ctx.obj.database_url)}")
 
 
 @main.group()
@@ -91,10 +99,8 @@ def org_add(ctx: click.Context, name: str, kind: str) -> None:
 @friendly
 def org_list(ctx: click.Context) -> None:
     """List organisations."""
-
-    with read_transaction(_hub(ctx).engine) as conn:
-        for o in members.all_orgs(conn):
-            click.echo(f"{o.name}\t{o.kind}")
+    for o in directory.organisations(_hub(ctx)):
+        click.echo(f"{o.name}\t{o.kind}")
 
 
 @main.group()
@@ -175,9 +181,7 @@ def audit_group() -> None:
 @friendly
 def audit_verify(ctx: click.Context) -> None:
     """Check the hash chain; reports the first broken link and exits 1 if there is one."""
-    with read_transaction(_hub(ctx).engine) as conn:
-        broken = audit.first_broken(conn)
-        count = len(audit.entries(conn, limit=10**9))
+    broken, count = directory.audit_check(_hub(ctx))
     if broken:
         click.echo(f"BROKEN at entry {broken[0]}: {broken[1]}")
         sys.exit(1)
