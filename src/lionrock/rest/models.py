@@ -93,6 +93,6 @@ SearchText = Annotated[
 Types = Annotated[list[str] | None, Query(description="STIX type(s)"), AfterValidator(_few_types)]
 ObservableValue = Annotated[str | None, Query(max_length=2000, description="observable value (IP, domain, hash, …)")]
 Timestamp = Annotated[str | None, Query(max_length=40, description="STIX timestamp")]
-Cursor = Annotated[str | None, Query(max_length=200, description="the cursor of the previous page")]
+Cursor = Annotated[str | None, Query(description="the cursor of the previous page")]
 StixId = Annotated[str, Path(min_length=1, max_length=300, description="a STIX id such as indicator--<uuid>")]
 TokenId = Annotated[int, Path(ge=1, le=DB_INT_MAX)]

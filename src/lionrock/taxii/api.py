@@ -122,7 +122,7 @@ def taxii_filters(
     limit: Annotated[
         str | None, Query(pattern="^[0-9]{1,18}$", description="at most this many objects (capped at the page size)")
     ] = None,
-    next: Annotated[str | None, Query(max_length=200, description="the 'next' of the previous page")] = None,
+    next: Annotated[str | None, Query(description="the 'next' of the previous page")] = None,
     match_id: Annotated[str | None, Query(alias="match[id]", max_length=_MATCH)] = None,
     match_type: Annotated[str | None, Query(alias="match[type]", max_length=_MATCH)] = None,
     match_version: Annotated[
