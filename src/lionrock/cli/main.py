@@ -13,6 +13,7 @@ import uvicorn
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from sqlalchemy.exc import OperationalError
 
 from lionrock import __version__
 from lionrock.access.model import OrgKind, Role
@@ -21,6 +22,7 @@ from lionrock.cli.client import HubClient
 from lionrock.cli.failures import friendly
 from lionrock.cli.masking import masked_url
 from lionrock.cli.match import match_command
+from lionrock.errors import LionrockError
 from lionrock.hub import Hub, directory
 from lionrock.hub import members as hub_members
 from lionrock.hub.attack import import_attack
@@ -39,7 +41,11 @@ err = Console(stderr=True)
 def _hub(ctx: click.Context) -> Hub:
     settings: Settings = ctx.obj
     _make_sqlite_folder(settings.database_url)
-    return Hub.open(settings)
+    try:
+        return Hub.open(settings)
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0][:300]
+        raise LionrockError(f"cannot open the database {masked_url(settings.database_url)}: {reason}") from exc
 
 
 def _make_sqlite_folder(url: str) -> None:
