@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -92,4 +94,22 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     mount_docs(app, settings.title)
     mount_home(app, settings.title)
+    _describe_tokens(app)
     return app
+
+
+def _describe_tokens(app: FastAPI) -> None:
+    """Tell OpenAPI (and so Swagger UI's Authorize button) that every operation takes a token."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = build()
+            spec.setdefault("components", {})["securitySchemes"] = {
+                "token": {"type": "http", "scheme": "bearer", "description": "an lr_… token (or HTTP Basic)"}
+            }
+            spec["security"] = [{"token": []}]
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
