@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
@@ -10,7 +12,9 @@ from starlette.responses import Response
 from lionrock import __version__
 from lionrock.errors import Invalid, LionrockError
 from lionrock.http.responses import JSON
+from lionrock.http.validation import describe
 from lionrock.hub import Hub
+from lionrock.pages import mount_docs, mount_home
 from lionrock.rest.api import router as rest_router
 from lionrock.rest.intake import router as intake_router
 from lionrock.settings import Settings
@@ -62,7 +66,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         title=f"{settings.title} hub",
         version=__version__,
         description="STIX 2.1 sharing for Hong Kong's financial sector, under one access policy.",
-        docs_url="/docs",
+        docs_url=None,  # served from the package by lionrock.pages (no CDN)
+        redoc_url=None,
         openapi_url="/openapi.json",
     )
     app.state.hub = hub or Hub.open(settings)
@@ -74,8 +79,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     async def validation_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
-        detail = "; ".join(f"{'.'.join(str(x) for x in e['loc'])}: {e['msg']}" for e in exc.errors())
-        return _error(request, 400 if _is_taxii(request) else 422, detail)
+        return _error(request, 400 if _is_taxii(request) else 422, describe(list(exc.errors())))
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -88,10 +92,24 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     app.include_router(intake_router)
     app.include_router(taxii_router)
 
-    @app.get("/", include_in_schema=False)
-    def root() -> JSON:
-        return JSON(
-            {"name": "lionrock", "version": __version__, "api": "/api/v1", "taxii": "/taxii2/", "docs": "/docs"}
-        )
-
+    mount_docs(app, settings.title)
+    mount_home(app, settings.title)
+    _describe_tokens(app)
     return app
+
+
+def _describe_tokens(app: FastAPI) -> None:
+    """Tell OpenAPI (and so Swagger UI's Authorize button) that every operation takes a token."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            spec = build()
+            spec.setdefault("components", {})["securitySchemes"] = {
+                "token": {"type": "http", "scheme": "bearer", "description": "an lr_… token (or HTTP Basic)"}
+            }
+            spec["security"] = [{"token": []}]
+            app.openapi_schema = spec
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, fields
 
-DEFAULT_DB = "sqlite:///lionrock.db"
+DEFAULT_DB = "sqlite:///.lionrock/hub.db"
+"""One database location for the CLI, `lionrock serve` and quickstart.sh: .lionrock/hub.db under the
+current folder (quickstart.sh runs in the source folder)."""
 
 
 @dataclass(frozen=True)

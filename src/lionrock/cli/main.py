@@ -13,6 +13,7 @@ import uvicorn
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
+from sqlalchemy.exc import OperationalError
 
 from lionrock import __version__
 from lionrock.access.model import OrgKind, Role
@@ -20,8 +21,10 @@ from lionrock.app import create_app
 from lionrock.cli.audit import audit_group
 from lionrock.cli.client import HubClient
 from lionrock.cli.failures import friendly
+from lionrock.cli.masking import masked_url
 from lionrock.cli.match import match_command
-from lionrock.hub import Hub
+from lionrock.errors import LionrockError
+from lionrock.hub import Hub, directory
 from lionrock.hub import members as hub_members
 from lionrock.hub.attack import import_attack
 from lionrock.hub.auditing import prepare_keys
@@ -30,18 +33,29 @@ from lionrock.intake.attack import catalogue, load_bundle
 from lionrock.intake.draft import draft_bundle, run_extraction
 from lionrock.intake.readers import read_document
 from lionrock.intake.techniques import Mapper
-from lionrock.settings import Settings
+from lionrock.settings import DEFAULT_DB, Settings
 from lionrock.stix.ids import us_to_timestamp
 from lionrock.stix.tlp import Tlp
-from lionrock.store import members
-from lionrock.store.engine import read_transaction
 
 err = Console(stderr=True)
 
 
 def _hub(ctx: click.Context) -> Hub:
     settings: Settings = ctx.obj
-    return Hub.open(settings)
+    _make_sqlite_folder(settings.database_url)
+    try:
+        return Hub.open(settings)
+    except OperationalError as exc:
+        reason = str(exc.orig or exc).strip().splitlines()[0][:300]
+        raise LionrockError(f"cannot open the database {masked_url(settings.database_url)}: {reason}") from exc
+
+
+def _make_sqlite_folder(url: str) -> None:
+    """SQLite creates the file but not its folder (the default lives in .lionrock/)."""
+    if url.startswith("sqlite:///") and ":memory:" not in url:
+        path = Path(url.removeprefix("sqlite:///").split("?", 1)[0])
+        if str(path):
+            path.parent.mkdir(parents=True, exist_ok=True)
 
 
 @click.group()
@@ -50,7 +64,7 @@ def _hub(ctx: click.Context) -> Hub:
     "--database",
     envvar="LIONROCK_DATABASE_URL",
     default=None,
-    help="SQLAlchemy URL (default sqlite:///lionrock.db; env LIONROCK_DATABASE_URL).",
+    help=f"SQLAlchemy URL (default {DEFAULT_DB}, as quickstart.sh uses; env LIONROCK_DATABASE_URL).",
 )
 @click.pass_context
 def main(ctx: click.Context, database: str | None) -> None:
@@ -70,7 +84,7 @@ def init(ctx: click.Context) -> None:
     hub = _hub(ctx)
     keys = prepare_keys(hub)
     hub.close()
-    err.print(f"database ready: {ctx.obj.database_url}")
+    err.print(f"database ready: {masked_url(ctx.obj.database_url)}")
     err.print(f"audit keys: {keys.mac} and {keys.signing} (back them up; see docs/operations.md)")
 
 
@@ -95,10 +109,8 @@ def org_add(ctx: click.Context, name: str, kind: str) -> None:
 @friendly
 def org_list(ctx: click.Context) -> None:
     """List organisations."""
-
-    with read_transaction(_hub(ctx).engine) as conn:
-        for o in members.all_orgs(conn):
-            click.echo(f"{o.name}\t{o.kind}")
+    for o in directory.organisations(_hub(ctx)):
+        click.echo(f"{o.name}\t{o.kind}")
 
 
 @main.group()

@@ -13,7 +13,7 @@ from typing import Any
 
 from lionrock.access.model import Audience, OrgKind, Principal, Role
 from lionrock.hub.context import Hub
-from lionrock.hub.members import add_group, add_org, authenticate, create_token, own_identity
+from lionrock.hub.members import add_group, add_org, authenticate, own_identity, reissue_token
 from lionrock.hub.publish import PublishRequest, publish
 from lionrock.stix.tlp import TLP2_MARKINGS, Tlp
 from lionrock.store import members
@@ -27,6 +27,8 @@ POLICE = "Hong Kong Police Force"
 BANKS = ("Victoria Harbour Bank", "Kowloon Pearl Bank", "Lantau Trust Bank")
 OPERATOR = "lionrock operations"
 GROUP = "Retail Banking Fraud Circle"
+DEMO_ANALYST = "demo analyst"
+DEMO_OPERATOR = "demo operator"
 
 
 @dataclass
@@ -191,15 +193,16 @@ def _ensure_members(hub: Hub) -> None:
 
 
 def load_demo(hub: Hub) -> DemoResult:
-    """Idempotent: members are created once, objects re-published as unchanged; fresh tokens each run."""
+    """Idempotent: members are created once, objects re-published as unchanged; each run revokes the
+    previous run's demo tokens and prints fresh ones, so valid tokens do not pile up."""
     _ensure_members(hub)
     result = DemoResult()
     principals: dict[str, Principal] = {}
     for org_name in (REGULATOR, POLICE, *BANKS):
-        issued = create_token(hub, org_name, Role.ANALYST, name="demo analyst")
+        issued = reissue_token(hub, org_name, Role.ANALYST, DEMO_ANALYST)
         principals[org_name] = authenticate(hub, issued.secret)
         result.tokens.append((org_name, "analyst", issued.secret))
-    operator = create_token(hub, OPERATOR, Role.OPERATOR, name="demo operator")
+    operator = reissue_token(hub, OPERATOR, Role.OPERATOR, DEMO_OPERATOR)
     result.tokens.append((OPERATOR, "operator", operator.secret))
     authors = {n: own_identity(hub, p) for n, p in principals.items()}
     with read_transaction(hub.engine) as conn:

@@ -7,8 +7,11 @@ import secrets
 import uuid
 from dataclasses import dataclass
 
+from sqlalchemy import Connection
+
 from lionrock.access.model import OrgKind, Principal, Role
-from lionrock.errors import Conflict, Forbidden, Invalid, NotFound
+from lionrock.access.permissions import require_member_admin, require_token_issuer, require_token_revoker
+from lionrock.errors import Conflict, Invalid, NotFound
 from lionrock.hub.auditing import chain_key, record
 from lionrock.hub.context import Hub
 from lionrock.hub.logins import REVOKED_OR_EXPIRED, UNKNOWN, LoginFailed
@@ -36,32 +39,34 @@ class IssuedToken:
     secret: str
 
 
+_NAME_MAX = 200  # the orgs, sharing_groups and tokens name columns
+_EXPIRES_MAX_DAYS = 36_500
+
+
+def _name(value: str, what: str) -> str:
+    value = value.strip()
+    if not value:
+        raise Invalid(f"{what} needs a name")
+    if len(value) > _NAME_MAX:
+        raise Invalid(f"{what} name is longer than {_NAME_MAX} characters")
+    return value
+
+
 def add_org(hub: Hub, name: str, kind: OrgKind, actor: Principal | None = None) -> int:
-    name = name.strip()
-    if not name:
-        raise Invalid("an organisation needs a name")
-    _require_operator(actor)
+    name = _name(name, "an organisation")
+    require_member_admin(actor)
     with write_transaction(hub.engine) as conn:
         if members.org_by_name(conn, name):
             raise Conflict(f"organisation {name!r} already exists")
         now = hub.clock()
         org_id = members.add_org(conn, name, kind.value, org_identity_id(name), now)
-        record(
-            conn,
-            hub,
-            actor,
-            "org.add",
-            subject=name,
-            detail={"kind": kind.value},
-        )
+        record(conn, hub, actor, "org.add", subject=name, detail={"kind": kind.value})
         return org_id
 
 
 def add_group(hub: Hub, name: str, member_names: list[str], actor: Principal | None = None) -> int:
-    name = name.strip()
-    if not name:
-        raise Invalid("a sharing group needs a name")
-    _require_operator(actor)
+    name = _name(name, "a sharing group")
+    require_member_admin(actor)
     with write_transaction(hub.engine) as conn:
         if members.group_by_name(conn, name):
             raise Conflict(f"sharing group {name!r} already exists")
@@ -74,14 +79,7 @@ def add_group(hub: Hub, name: str, member_names: list[str], actor: Principal | N
         now = hub.clock()
         gid = members.add_group(conn, name, now)
         members.set_group_members(conn, gid, ids)
-        record(
-            conn,
-            hub,
-            actor,
-            "group.add",
-            subject=name,
-            detail={"members": sorted(member_names)},
-        )
+        record(conn, hub, actor, "group.add", subject=name, detail={"members": sorted(member_names)})
         return gid
 
 
@@ -94,52 +92,79 @@ def create_token(
     actor: Principal | None = None,
 ) -> IssuedToken:
     """Issue a token; the secret is returned once and only its hash is stored."""
-    if expires_days is not None and expires_days <= 0:
-        raise Invalid("--expires must be a positive number of days")
+    label = _token_label(role, name, expires_days)
     with write_transaction(hub.engine) as conn:
-        org = members.org_by_name(conn, org_name)
-        if org is None:
-            raise NotFound(f"no organisation named {org_name!r}")
-        if actor is not None and actor.role is not Role.OPERATOR:
-            if actor.role is not Role.ORG_ADMIN or actor.org_id != org.id:
-                raise Forbidden("only an operator, or an org-admin for their own organisation, issues tokens")
-            if role is Role.OPERATOR:
-                raise Forbidden("only an operator may issue operator tokens")
-        secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+        return _issue(conn, hub, _org_named(conn, org_name), role, label, expires_days, actor)
+
+
+def reissue_token(hub: Hub, org_name: str, role: Role, name: str) -> IssuedToken:
+    """Revoke the organisation's live tokens called `name` and issue one new one, in one transaction:
+    running a setup script again replaces its tokens instead of piling up valid ones."""
+    label = _token_label(role, name, None)
+    with write_transaction(hub.engine) as conn:
+        org = _org_named(conn, org_name)
         now = hub.clock()
-        expires = now + int(expires_days * _DAY_US) if expires_days is not None else None
-        token_id = members.add_token(
-            conn,
-            org_id=org.id,
-            role=role.value,
-            name=name or f"{role.value} token",
-            secret_hash=hash_secret(secret),
-            prefix=secret[:10],
-            now=now,
-            expires=expires,
-        )
-        audit.append(
-            conn,
-            chain_key(hub, conn),
-            at=now,
-            org_id=_org(actor) or org.id,
-            token_id=_tok(actor),
-            action="token.create",
-            subject=str(token_id),
-            detail={"org": org.name, "role": role.value},
-        )
-        return IssuedToken(token_id, secret)
+        for old in members.tokens_of(conn, org.id):
+            if old.name == label and old.revoked is None:
+                members.revoke_token(conn, old.id, now)
+                record(conn, hub, None, "token.revoke", subject=str(old.id))
+        return _issue(conn, hub, org, role, label, None, None)
+
+
+def _token_label(role: Role, name: str | None, expires_days: float | None) -> str:
+    if expires_days is not None and not 0 < expires_days <= _EXPIRES_MAX_DAYS:
+        raise Invalid(f"expires must be a number of days above 0 and at most {_EXPIRES_MAX_DAYS}")
+    return _name(name, "a token") if name is not None else f"{role.value} token"
+
+
+def _org_named(conn: Connection, org_name: str) -> members.OrgRow:
+    org = members.org_by_name(conn, org_name)
+    if org is None:
+        raise NotFound(f"no organisation named {org_name!r}")
+    return org
+
+
+def _issue(
+    conn: Connection,
+    hub: Hub,
+    org: members.OrgRow,
+    role: Role,
+    label: str,
+    expires_days: float | None,
+    actor: Principal | None,
+) -> IssuedToken:
+    require_token_issuer(actor, org.id, OrgKind(org.kind), role)
+    secret = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    now = hub.clock()
+    expires = now + int(expires_days * _DAY_US) if expires_days is not None else None
+    token_id = members.add_token(
+        conn,
+        org_id=org.id,
+        role=role.value,
+        name=label,
+        secret_hash=hash_secret(secret),
+        prefix=secret[:10],
+        now=now,
+        expires=expires,
+    )
+    audit.append(
+        conn,
+        chain_key(hub, conn),
+        at=now,
+        org_id=_org(actor) or org.id,
+        token_id=_tok(actor),
+        action="token.create",
+        subject=str(token_id),
+        detail={"org": org.name, "role": role.value},
+    )
+    return IssuedToken(token_id, secret)
 
 
 def revoke_token(hub: Hub, token_id: int, actor: Principal) -> None:
     with write_transaction(hub.engine) as conn:
         row = members.token_by_id(conn, token_id)
-        if row is None or (actor.role is not Role.OPERATOR and row.org_id != actor.org_id):
-            raise NotFound(f"no token {token_id}")
-        if not actor.role.manages_own_org:
-            raise Forbidden("only org-admins and operators revoke tokens")
-        now = hub.clock()
-        members.revoke_token(conn, token_id, now)
+        require_token_revoker(actor, token_id, row.org_id if row else None)
+        members.revoke_token(conn, token_id, hub.clock())
         record(conn, hub, actor, "token.revoke", subject=str(token_id))
 
 
@@ -164,11 +189,6 @@ def authenticate(hub: Hub, secret: str) -> Principal:
             members.touch_token(conn, row.id, now)
             audit.append(conn, chain_key(hub, conn), at=now, org_id=org.id, token_id=row.id, action="token.use")
     return Principal(org.id, org.name, OrgKind(org.kind), Role(row.role), group_ids, row.id)
-
-
-def _require_operator(actor: Principal | None) -> None:
-    if actor is not None and actor.role is not Role.OPERATOR:
-        raise Forbidden("only operators manage organisations and sharing groups")
 
 
 def _org(actor: Principal | None) -> int | None:

@@ -8,19 +8,31 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
-from lionrock.access.model import AudienceNames, OrgKind, Principal, Role
-from lionrock.errors import BadRequest, Forbidden, Invalid
+from lionrock.access.model import AudienceNames, Principal
+from lionrock.errors import BadRequest, Invalid
 from lionrock.http.body import parse_json, read_limited
 from lionrock.http.paging import decode_cursor, encode_cursor
 from lionrock.http.responses import JSON, hub_of, principal
-from lionrock.hub import Hub, query, sightings
+from lionrock.http.validation import body_doc, json_body, validated
+from lionrock.hub import Hub, ObjectQuery, directory, query, sightings
 from lionrock.hub import members as hub_members
 from lionrock.hub.publish import PublishRequest, publish
+from lionrock.rest.models import (
+    AudienceBody,
+    Cursor,
+    GroupBody,
+    ObservableValue,
+    OrgBody,
+    PublishBody,
+    SearchText,
+    StixId,
+    Timestamp,
+    TokenBody,
+    TokenId,
+    Types,
+)
 from lionrock.stix.ids import timestamp_to_us
 from lionrock.stix.tlp import Tlp
-from lionrock.store import audit, members
-from lionrock.store.engine import read_transaction
-from lionrock.store.objects import ObjectQuery
 
 router = APIRouter(prefix="/api/v1", default_response_class=JSON)
 Caller = Annotated[Principal, Depends(principal)]
@@ -33,41 +45,25 @@ def _shown(item: query.Shown) -> dict[str, Any]:
 
 def audience_names(spec: Any) -> AudienceNames:
     """{"community": true} | {"groups": [names]} | {"orgs": [names]}; the publish use case resolves them."""
-    usage = 'audience must be {"community": true}, {"groups": [names]} or {"orgs": [names]}'
     if not isinstance(spec, dict) or not spec:
-        raise Invalid(usage)
-    unknown = set(spec) - {"community", "groups", "orgs"}
-    if unknown:
-        raise Invalid(f"unknown audience keys: {sorted(unknown)}")
-    community = spec.get("community", False)
-    groups, orgs = spec.get("groups", []), spec.get("orgs", [])
-    if not isinstance(community, bool):
-        raise Invalid("audience.community must be true or false")
-    for key, names in (("groups", groups), ("orgs", orgs)):
-        if not isinstance(names, list) or not all(isinstance(n, str) for n in names):
-            raise Invalid(f"audience.{key} must be a list of names")
-    return AudienceNames(community, tuple(groups), tuple(orgs))
+        raise Invalid('audience must be {"community": true}, {"groups": [names]} or {"orgs": [names]}')
+    aud = validated(AudienceBody, spec, where="audience")
+    return AudienceNames(aud.community, tuple(aud.groups), tuple(aud.orgs))
 
 
-@router.post("/bundles", status_code=201, summary="Publish a STIX bundle (atomic)")
+@router.post("/bundles", status_code=201, summary="Publish a STIX bundle (atomic)", openapi_extra=body_doc(PublishBody))
 async def post_bundle(request: Request, who: Caller, hub: HubDep) -> JSON:
     payload = parse_json(await read_limited(request, hub.settings.max_content_length))
     if not isinstance(payload, dict) or not isinstance(payload.get("bundle"), dict):
         raise BadRequest('send {"bundle": <STIX bundle>, "audience": {...}, "tlp": ..., "anonymous": false}')
+    body = validated(PublishBody, payload)
     bundle = payload["bundle"]
-    if bundle.get("type") != "bundle" or not isinstance(bundle.get("objects"), list):
-        raise Invalid("bundle must be a STIX bundle with an 'objects' list")
-    raw_tlp = payload.get("tlp")
     try:
-        tlp = Tlp.parse(raw_tlp) if isinstance(raw_tlp, str) and raw_tlp else None
-    except ValueError:
-        tlp = None
-    if raw_tlp not in (None, "") and tlp is None:
-        raise Invalid("tlp must be one of clear, green, amber, amber+strict, red")
-    anonymous = payload.get("anonymous", False)
-    if not isinstance(anonymous, bool):
-        raise Invalid("anonymous must be true or false")
-    audience = audience_names(payload.get("audience", {"community": True}))
+        tlp = Tlp.parse(body.tlp) if body.tlp else None
+    except ValueError as exc:
+        raise Invalid("tlp must be one of clear, green, amber, amber+strict, red") from exc
+    anonymous = body.anonymous
+    audience = audience_names(payload["audience"] if body.audience is not None else {"community": True})
 
     def work() -> JSON:
         req = PublishRequest(bundle["objects"], audience, tlp, anonymous)
@@ -83,12 +79,12 @@ async def post_bundle(request: Request, who: Caller, hub: HubDep) -> JSON:
 def list_objects(
     who: Caller,
     hub: HubDep,
-    type: Annotated[list[str] | None, Query(description="STIX type(s)")] = None,
-    q: Annotated[str | None, Query(description="free text in name, description, pattern")] = None,
-    value: Annotated[str | None, Query(description="observable value (IP, domain, hash, …)")] = None,
-    added_after: Annotated[str | None, Query(description="STIX timestamp")] = None,
+    type: Types = None,
+    q: SearchText = None,
+    value: ObservableValue = None,
+    added_after: Timestamp = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 100,
-    cursor: str | None = None,
+    cursor: Cursor = None,
     versions: Annotated[str, Query(pattern="^(last|all|first)$")] = "last",
 ) -> JSON:
     after_us = _timestamp_param(added_after)
@@ -113,7 +109,7 @@ def list_objects(
 
 @router.get("/objects/{stix_id}", summary="Latest visible version of an object (or all)")
 def get_object(
-    stix_id: str, who: Caller, hub: HubDep, versions: Annotated[str, Query(pattern="^(last|all)$")] = "last"
+    stix_id: StixId, who: Caller, hub: HubDep, versions: Annotated[str, Query(pattern="^(last|all)$")] = "last"
 ) -> JSON:
     items = query.get_object(hub, who, stix_id, all_versions=versions == "all")
     if versions == "all":
@@ -122,12 +118,12 @@ def get_object(
 
 
 @router.get("/objects/{stix_id}/relationships", summary="Visible relationships and sightings of an object")
-def get_relationships(stix_id: str, who: Caller, hub: HubDep) -> JSON:
+def get_relationships(stix_id: StixId, who: Caller, hub: HubDep) -> JSON:
     return JSON({"items": [_shown(i) for i in query.relationships(hub, who, stix_id)]})
 
 
 @router.get("/objects/{stix_id}/seen", summary="How often and by how many organisations it was sighted")
-def get_seen(stix_id: str, who: Caller, hub: HubDep) -> JSON:
+def get_seen(stix_id: StixId, who: Caller, hub: HubDep) -> JSON:
     return JSON(sightings.seen(hub, who, stix_id).as_json())
 
 
@@ -184,86 +180,63 @@ def me(who: Caller, hub: HubDep) -> JSON:
 
 @router.get("/orgs", summary="Member organisations")
 def list_orgs(who: Caller, hub: HubDep) -> JSON:
-    with read_transaction(hub.engine) as conn:
-        return JSON(
-            {"items": [{"name": o.name, "kind": o.kind, "identity": o.identity_id} for o in members.all_orgs(conn)]}
-        )
+    return JSON(
+        {"items": [{"name": o.name, "kind": o.kind, "identity": o.identity} for o in directory.organisations(hub)]}
+    )
 
 
-@router.post("/orgs", status_code=201, summary="Add an organisation (operators)")
-def add_org(body: dict[str, str], who: Caller, hub: HubDep) -> JSON:
-    try:
-        kind = OrgKind(body.get("kind", ""))
-    except ValueError as exc:
-        raise Invalid("kind must be bank, regulator, law-enforcement or operator") from exc
-    hub_members.add_org(hub, body.get("name", ""), kind, actor=who)
-    return JSON({"name": body["name"], "kind": kind.value}, status_code=201)
+@router.post("/orgs", status_code=201, summary="Add an organisation (operators)", openapi_extra=body_doc(OrgBody))
+def add_org(who: Caller, hub: HubDep, body: Annotated[OrgBody, Depends(json_body(OrgBody))]) -> JSON:
+    hub_members.add_org(hub, body.name, body.kind, actor=who)
+    return JSON({"name": body.name, "kind": body.kind.value}, status_code=201)
 
 
-@router.get("/groups", summary="Sharing groups")
+@router.get("/groups", summary="Sharing groups (operators: all; members: their own)")
 def list_groups(who: Caller, hub: HubDep) -> JSON:
-    with read_transaction(hub.engine) as conn:
-        names = {o.id: o.name for o in members.all_orgs(conn)}
-        items = [
-            {"name": name, "members": [names[m] for m in mids]}
-            for _, name, mids in members.all_groups(conn)
-            if who.role is Role.OPERATOR or who.org_id in mids
-        ]
-    return JSON({"items": items})
+    return JSON({"items": [{"name": g.name, "members": list(g.members)} for g in directory.sharing_groups(hub, who)]})
 
 
-@router.post("/groups", status_code=201, summary="Create a sharing group (operators)")
-def add_group(body: dict[str, Any], who: Caller, hub: HubDep) -> JSON:
-    member_names = [str(m) for m in body.get("members", [])]
-    hub_members.add_group(hub, str(body.get("name", "")), member_names, actor=who)
-    return JSON({"name": body.get("name"), "members": member_names}, status_code=201)
+@router.post(
+    "/groups", status_code=201, summary="Create a sharing group (operators)", openapi_extra=body_doc(GroupBody)
+)
+def add_group(who: Caller, hub: HubDep, body: Annotated[GroupBody, Depends(json_body(GroupBody))]) -> JSON:
+    hub_members.add_group(hub, body.name, body.members, actor=who)
+    return JSON({"name": body.name, "members": body.members}, status_code=201)
 
 
 @router.get("/tokens", summary="Tokens of your organisation (operators: all)")
 def list_tokens(who: Caller, hub: HubDep) -> JSON:
-    if not who.role.manages_own_org:
-        raise Forbidden("only org-admins and operators list tokens")
-    with read_transaction(hub.engine) as conn:
-        rows = members.tokens_of(conn, None if who.role is Role.OPERATOR else who.org_id)
     return JSON(
         {
             "items": [
                 {
                     "id": t.id,
+                    "org": t.org,
                     "name": t.name,
                     "role": t.role,
                     "prefix": t.prefix,
                     "expires": t.expires,
-                    "revoked": t.revoked is not None,
+                    "revoked": t.revoked,
                 }
-                for t in rows
+                for t in directory.tokens(hub, who)
             ]
         }
     )
 
 
-@router.post("/tokens", status_code=201, summary="Issue a token (the secret is shown once)")
-def add_token(body: dict[str, Any], who: Caller, hub: HubDep) -> JSON:
-    try:
-        role = Role(body.get("role", "reader"))
-    except ValueError as exc:
-        raise Invalid("role must be reader, analyst, org-admin or operator") from exc
-    expires = body.get("expires_days")
-    if expires is not None and (isinstance(expires, bool) or not isinstance(expires, int | float)):
-        raise Invalid("expires_days must be a number of days")
-    issued = hub_members.create_token(
-        hub,
-        str(body.get("org", who.org_name)),
-        role,
-        body.get("name"),
-        float(expires) if expires is not None else None,
-        actor=who,
-    )
+@router.post(
+    "/tokens",
+    status_code=201,
+    summary="Issue a token (the secret is shown once)",
+    openapi_extra=body_doc(TokenBody),
+)
+def add_token(who: Caller, hub: HubDep, body: Annotated[TokenBody, Depends(json_body(TokenBody))]) -> JSON:
+    issued = hub_members.create_token(hub, body.org or who.org_name, body.role, body.name, body.expires_days, actor=who)
     return JSON({"id": issued.id, "token": issued.secret}, status_code=201)
 
 
 @router.delete("/tokens/{token_id}", summary="Revoke a token")
-def delete_token(token_id: int, who: Caller, hub: HubDep) -> JSON:
+def delete_token(token_id: TokenId, who: Caller, hub: HubDep) -> JSON:
     hub_members.revoke_token(hub, token_id, who)
     return JSON({"revoked": token_id})
 
@@ -271,14 +244,11 @@ def delete_token(token_id: int, who: Caller, hub: HubDep) -> JSON:
 @router.get("/audit", summary="Audit entries of your own organisation")
 def get_audit(who: Caller, hub: HubDep, limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> JSON:
     """Members see their own organisation's entries only, so anonymous submissions stay anonymous."""
-    if not who.role.manages_own_org:
-        raise Forbidden("only org-admins and operators read the audit log")
-    with read_transaction(hub.engine) as conn:
-        rows = audit.entries(conn, org_id=who.org_id, limit=limit)
     return JSON(
         {
             "items": [
-                {"seq": e.seq, "at": e.at, "action": e.action, "subject": e.subject, "detail": e.detail} for e in rows
+                {"seq": e.seq, "at": e.at, "action": e.action, "subject": e.subject, "detail": e.detail}
+                for e in directory.audit_entries(hub, who, limit)
             ]
         }
     )

@@ -168,15 +168,3 @@ intake_jobs = Table(
     Column("decisions", Text, nullable=False),
     Column("published", Text, nullable=True),
 )
-
-BASELINE_TABLES = (
-    "orgs",
-    "sharing_groups",
-    "group_members",
-    "tokens",
-    "objects",
-    "audience",
-    "refs",
-    "audit",
-    "taxii_status",
-)

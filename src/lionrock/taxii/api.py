@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import uuid
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from lionrock.access.model import Principal
@@ -14,12 +14,11 @@ from lionrock.errors import BadRequest, Forbidden, Invalid, NotAcceptable, NotFo
 from lionrock.http.body import parse_json, read_limited
 from lionrock.http.paging import decode_cursor, encode_cursor
 from lionrock.http.responses import hub_of, principal
-from lionrock.hub import Hub, query, statuses
+from lionrock.hub import Hub, ObjectQuery, query, statuses
 from lionrock.hub.collections import Collection, collection_for, collections_for
 from lionrock.hub.collections import add_objects as add_to_collection
 from lionrock.hub.publish import delete
 from lionrock.stix.ids import timestamp_to_us, us_to_timestamp, version_of
-from lionrock.store.objects import ObjectQuery
 from lionrock.taxii.media import STIX_MEDIA, TAXII_MEDIA, TaxiiJSON, accepts_taxii, is_taxii_content
 
 API_ROOT = "api"
@@ -85,40 +84,93 @@ def _collection(hub: Hub, who: Principal, collection_id: str) -> Collection:
 
 
 @router.get(f"/{API_ROOT}/collections/{{collection_id}}/", summary="One collection")
-def get_collection(collection_id: str, who: Caller, hub: HubDep) -> TaxiiJSON:
+def get_collection(collection_id: CollectionId, who: Caller, hub: HubDep) -> TaxiiJSON:
     return TaxiiJSON(_collection_json(_collection(hub, who, collection_id)))
 
 
-def _split(value: str | None) -> tuple[str, ...]:
-    return tuple(v.strip() for v in value.split(",") if v.strip()) if value else ()
+MAX_MATCH_VALUES = 500
+_ID_MAX = 300
 
 
-def _query(request: Request, hub: Hub, c: Collection, ids: tuple[str, ...] = ()) -> ObjectQuery:
-    p = request.query_params
+def _split(value: str | None, what: str) -> tuple[str, ...]:
+    values = tuple(v.strip() for v in value.split(",") if v.strip()) if value else ()
+    if len(values) > MAX_MATCH_VALUES:
+        raise BadRequest(f"{what} may list at most {MAX_MATCH_VALUES} values")
+    if any(len(v) > _ID_MAX for v in values):
+        raise BadRequest(f"{what} values are at most {_ID_MAX} characters")
+    return values
+
+
+@dataclass(frozen=True)
+class Filters:
+    """The TAXII 2.1 filter and paging parameters of one request, checked (TAXII answers 400 when wrong)."""
+
+    added_after: int | None
+    limit: int | None
+    after: tuple[int, int] | None
+    ids: tuple[str, ...]
+    types: tuple[str, ...]
+    spec_versions: tuple[str, ...]
+    versions: tuple[str, ...]
+
+
+_MATCH = 16_000  # characters in one match[...] parameter (a URL rarely passes 8 KB anyway)
+
+
+def taxii_filters(
+    added_after: Annotated[str | None, Query(max_length=40, description="STIX timestamp")] = None,
+    limit: Annotated[
+        str | None, Query(pattern="^[0-9]{1,18}$", description="at most this many objects (capped at the page size)")
+    ] = None,
+    next: Annotated[str | None, Query(description="the 'next' of the previous page")] = None,
+    match_id: Annotated[str | None, Query(alias="match[id]", max_length=_MATCH)] = None,
+    match_type: Annotated[str | None, Query(alias="match[type]", max_length=_MATCH)] = None,
+    match_version: Annotated[
+        str | None, Query(alias="match[version]", max_length=_MATCH, description="last, first, all or timestamps")
+    ] = None,
+    match_spec_version: Annotated[str | None, Query(alias="match[spec_version]", max_length=_MATCH)] = None,
+) -> Filters:
     after = None
-    if p.get("added_after"):
-        after = timestamp_to_us(p["added_after"])
+    if added_after:
+        after = timestamp_to_us(added_after)
         if after is None:
             raise BadRequest("added_after must be a STIX timestamp")
-    limit = hub.settings.page_size
-    if p.get("limit"):
-        if not p["limit"].isdigit() or int(p["limit"]) < 1:
+    count = None
+    if limit:
+        count = int(limit)
+        if count < 1:
             raise BadRequest("limit must be a positive integer")
-        limit = min(int(p["limit"]), limit)
-    versions = _split(p.get("match[version]")) or ("last",)
+    versions = _split(match_version, "match[version]") or ("last",)
     for v in versions:
         if v not in ("last", "first", "all") and timestamp_to_us(v) is None:
-            raise BadRequest(f"match[version] value {v!r} is not last, first, all or a timestamp")
-    return ObjectQuery(
-        ids=ids or _split(p.get("match[id]")),
-        types=_split(p.get("match[type]")),
-        spec_versions=_split(p.get("match[spec_version]")),
-        versions=versions,
+            raise BadRequest(f"match[version] value {v[:60]!r} is not last, first, all or a timestamp")
+    return Filters(
         added_after=after,
+        limit=count,
+        after=decode_cursor(next) if next else None,
+        ids=_split(match_id, "match[id]"),
+        types=_split(match_type, "match[type]"),
+        spec_versions=_split(match_spec_version, "match[spec_version]"),
+        versions=versions,
+    )
+
+
+FiltersDep = Annotated[Filters, Depends(taxii_filters)]
+CollectionId = Annotated[str, Path(max_length=_ID_MAX)]
+ObjectId = Annotated[str, Path(max_length=_ID_MAX)]
+
+
+def _query(hub: Hub, c: Collection, f: Filters, ids: tuple[str, ...] = ()) -> ObjectQuery:
+    return ObjectQuery(
+        ids=ids or f.ids,
+        types=f.types,
+        spec_versions=f.spec_versions,
+        versions=f.versions,
+        added_after=f.added_after,
         group_id=c.read_group_id,
         channel=c.channel,
-        limit=limit,
-        after=decode_cursor(p["next"]) if p.get("next") else None,
+        limit=min(f.limit, hub.settings.page_size) if f.limit else hub.settings.page_size,
+        after=f.after,
     )
 
 
@@ -148,16 +200,16 @@ def _readable(hub: Hub, who: Principal, collection_id: str) -> Collection:
 
 
 @router.get(f"/{API_ROOT}/collections/{{collection_id}}/objects/", summary="Get objects")
-def get_objects(collection_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
+def get_objects(collection_id: CollectionId, who: Caller, hub: HubDep, f: FiltersDep) -> TaxiiJSON:
     c = _readable(hub, who, collection_id)
-    page = query.list_objects(hub, who, _query(request, hub, c), describe=False)
+    page = query.list_objects(hub, who, _query(hub, c, f), describe=False)
     return TaxiiJSON(_envelope(page), headers=_page_headers(page))
 
 
 @router.get(f"/{API_ROOT}/collections/{{collection_id}}/manifest/", summary="Get the manifest")
-def get_manifest(collection_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
+def get_manifest(collection_id: CollectionId, who: Caller, hub: HubDep, f: FiltersDep) -> TaxiiJSON:
     c = _readable(hub, who, collection_id)
-    page = query.list_objects(hub, who, _query(request, hub, c), describe=False)
+    page = query.list_objects(hub, who, _query(hub, c, f), describe=False)
     env: dict[str, Any] = {"more": page.more}
     if page.next_cursor:
         env["next"] = encode_cursor(page.next_cursor)
@@ -175,10 +227,10 @@ def get_manifest(collection_id: str, request: Request, who: Caller, hub: HubDep)
 
 
 @router.get(f"/{API_ROOT}/collections/{{collection_id}}/objects/{{object_id}}/", summary="Get an object")
-def get_object(collection_id: str, object_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
+def get_object(collection_id: CollectionId, object_id: ObjectId, who: Caller, hub: HubDep, f: FiltersDep) -> TaxiiJSON:
     c = _readable(hub, who, collection_id)
-    page = query.list_objects(hub, who, _query(request, hub, c, ids=(object_id,)), describe=False)
-    if not page.items and not request.query_params.get("next"):
+    page = query.list_objects(hub, who, _query(hub, c, f, ids=(object_id,)), describe=False)
+    if not page.items and f.after is None:
         raise NotFound(f"no object {object_id} in this collection that you may see")
     return TaxiiJSON(_envelope(page), headers=_page_headers(page))
 
@@ -186,9 +238,11 @@ def get_object(collection_id: str, object_id: str, request: Request, who: Caller
 @router.get(
     f"/{API_ROOT}/collections/{{collection_id}}/objects/{{object_id}}/versions/", summary="Get an object's versions"
 )
-def get_versions(collection_id: str, object_id: str, request: Request, who: Caller, hub: HubDep) -> TaxiiJSON:
+def get_versions(
+    collection_id: CollectionId, object_id: ObjectId, who: Caller, hub: HubDep, f: FiltersDep
+) -> TaxiiJSON:
     c = _readable(hub, who, collection_id)
-    q = _query(request, hub, c, ids=(object_id,))
+    q = _query(hub, c, f, ids=(object_id,))
     page = query.list_objects(
         hub,
         who,

@@ -47,14 +47,12 @@ def _version_key(value: str) -> str:
 
 def upgrade() -> None:
     bind = op.get_bind()
-    cols = {c["name"] for c in sa.inspect(bind).get_columns("objects")}
-    if "owner_record" not in cols:  # TEMP guard until the explicit baseline lands
-        with op.batch_alter_table("objects") as batch:
-            batch.add_column(sa.Column("owner_record", sa.Boolean, nullable=False, server_default=sa.true()))
-            batch.add_column(sa.Column("about_ref", sa.String(300), nullable=True))
-            batch.drop_constraint("uq_objects_id_version", type_="unique")
-            batch.create_unique_constraint("uq_objects_id_version_producer", ["stix_id", "version", "producer_org_id"])
-        op.create_index("ix_objects_about_ref", "objects", ["about_ref"])
+    with op.batch_alter_table("objects") as batch:
+        batch.add_column(sa.Column("owner_record", sa.Boolean, nullable=False, server_default=sa.true()))
+        batch.add_column(sa.Column("about_ref", sa.String(300), nullable=True))
+        batch.drop_constraint("uq_objects_id_version", type_="unique")
+        batch.create_unique_constraint("uq_objects_id_version_producer", ["stix_id", "version", "producer_org_id"])
+    op.create_index("ix_objects_about_ref", "objects", ["about_ref"])
     op.create_table(
         "owners",
         sa.Column("stix_id", sa.String(300), primary_key=True),

@@ -14,9 +14,6 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # A baseline built from the live schema module already has the column; add it only where missing.
-    if "scheme" in {c["name"] for c in sa.inspect(op.get_bind()).get_columns("audit")}:
-        return
     with op.batch_alter_table("audit") as batch:
         batch.add_column(sa.Column("scheme", sa.String(16), nullable=False, server_default="sha256"))
 

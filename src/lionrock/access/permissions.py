@@ -1,0 +1,73 @@
+"""Who may do what with the hub's members, tokens and audit log: every role decision, in one pure module.
+
+Handlers and use cases ask here and decide nothing themselves. `actor=None` is an operator at the
+database (the CLI on the hub's own machine), who is trusted with member administration.
+What a principal may *read* of the shared objects is the policy's job (access/policy.py), not this one's.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lionrock.access.model import OrgKind, Principal, Role
+from lionrock.errors import Forbidden, Invalid, NotFound
+
+
+@dataclass(frozen=True)
+class TokenScope:
+    """Whose tokens a principal may list: one organisation's, or (org_id None) everyone's."""
+
+    org_id: int | None
+
+
+def require_publisher(who: Principal) -> None:
+    """Readers read; analysts and org-admins publish."""
+    if not who.role.may_publish:
+        raise Forbidden("this token may only read; publishing needs an analyst or org-admin token")
+
+
+def require_member_admin(actor: Principal | None) -> None:
+    """Organisations and sharing groups are managed by operators only."""
+    if actor is not None and actor.role is not Role.OPERATOR:
+        raise Forbidden("only operators manage organisations and sharing groups")
+
+
+def require_token_issuer(actor: Principal | None, org_id: int, org_kind: OrgKind, role: Role) -> None:
+    """An operator issues tokens for any organisation, an org-admin for its own; operator tokens exist
+    only in operator organisations and only operators (or the database operator) issue them."""
+    if role is Role.OPERATOR and org_kind is not OrgKind.OPERATOR:
+        raise Invalid("operator tokens are issued only to operator organisations")
+    if actor is None or actor.role is Role.OPERATOR:
+        return
+    if actor.role is not Role.ORG_ADMIN or actor.org_id != org_id:
+        raise Forbidden("only an operator, or an org-admin for their own organisation, issues tokens")
+    if role is Role.OPERATOR:
+        raise Forbidden("only an operator may issue operator tokens")
+
+
+def token_scope(who: Principal) -> TokenScope:
+    """Org-admins list their own organisation's tokens, operators everyone's; others none."""
+    if not who.role.manages_own_org:
+        raise Forbidden("only org-admins and operators list tokens")
+    return TokenScope(None if who.role is Role.OPERATOR else who.org_id)
+
+
+def require_token_revoker(actor: Principal, token_id: int, token_org_id: int | None) -> None:
+    """A token of another organisation is 'not found' to non-operators, so ids reveal nothing."""
+    if token_org_id is None or (actor.role is not Role.OPERATOR and token_org_id != actor.org_id):
+        raise NotFound(f"no token {token_id}")
+    if not actor.role.manages_own_org:
+        raise Forbidden("only org-admins and operators revoke tokens")
+
+
+def group_listed(who: Principal, member_org_ids: frozenset[int]) -> bool:
+    """Operators see every sharing group; a member sees the groups it belongs to."""
+    return who.role is Role.OPERATOR or who.org_id in member_org_ids
+
+
+def audit_scope(who: Principal) -> int:
+    """The organisation whose audit entries the principal may read: its own, so that anonymous
+    submissions of others stay anonymous (operators included)."""
+    if not who.role.manages_own_org:
+        raise Forbidden("only org-admins and operators read the audit log")
+    return who.org_id
