@@ -10,7 +10,7 @@ from starlette.responses import Response
 from lionrock import __version__
 from lionrock.errors import Invalid, LionrockError
 from lionrock.http.responses import JSON
-from lionrock.hub import Hub
+from lionrock.hub import Hub, intake
 from lionrock.rest.api import router as rest_router
 from lionrock.rest.intake import router as intake_router
 from lionrock.settings import Settings
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         openapi_url="/openapi.json",
     )
     app.state.hub = hub or Hub.open(settings)
+    intake.recover(app.state.hub)  # intake jobs a crashed process left running are failed
 
     async def lionrock_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, LionrockError)

@@ -22,6 +22,16 @@ class Settings:
     """How long TAXII status resources are kept (the spec asks for at least 24 h)."""
     title: str = "lionrock"
     """Name shown in TAXII discovery and the API docs."""
+    intake_workers: int = 2
+    """Report intake: documents parsed at once, each in its own worker process."""
+    intake_queue_size: int = 8
+    """Report intake: uploads waiting for a worker; when full, an upload gets 503 with Retry-After."""
+    intake_memory_mib: int = 1024
+    """Report intake: address-space limit of one worker process (RLIMIT_AS), in MiB."""
+    intake_seconds: int = 60
+    """Report intake: wall-clock and CPU seconds one document may take before its worker is stopped."""
+    intake_retention_hours: int = 72
+    """Report intake: hours after upload when a job's findings and evidence text are deleted (also on publish)."""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:
