@@ -26,7 +26,8 @@ from lionrock.intake.worker import Report, Task, main
 
 log = logging.getLogger(__name__)
 _GRACE_SECONDS = 5.0  # past the readers' own deadline and the CPU limit, before the wall-clock kill
-_PRELOAD = ["lionrock.intake.worker"]
+# The main module too: a fork server's children re-import it unless the server already has.
+_PRELOAD = ["__main__", "lionrock.intake.worker"]
 _context_lock = threading.Lock()
 _context: ForkServerContext | None = None
 

@@ -244,7 +244,7 @@ def read_document(data: bytes, name: str | None = None, limits: Limits | None = 
     kind = sniff(data, name)
     try:
         return READERS[kind](data, limits)
-    except DocumentError:
-        raise
+    except (DocumentError, MemoryError):
+        raise  # running out of memory is the worker's to report, with its limit
     except Exception as exc:  # a broken file gets a clear error, never a crash
         raise DocumentError(f"could not read the {kind} document: {type(exc).__name__}: {exc}") from exc

@@ -48,8 +48,9 @@ class Report:
     peak_rss_kib: int
 
 
-class CpuTimeExceeded(Exception):
-    """SIGXCPU arrived: the soft CPU limit is spent (the hard limit kills the process shortly after)."""
+class CpuTimeExceeded(BaseException):
+    """SIGXCPU arrived: the soft CPU limit is spent (the hard limit kills the process shortly after).
+    A BaseException, like KeyboardInterrupt, so that no reader's `except Exception` swallows it."""
 
 
 def _on_sigxcpu(_signum: int, _frame: FrameType | None) -> None:
@@ -57,9 +58,10 @@ def _on_sigxcpu(_signum: int, _frame: FrameType | None) -> None:
 
 
 def apply_limits(memory_mib: int, cpu_seconds: int) -> None:
-    """Address space (so a runaway allocation fails instead of swapping the host), CPU time, no core files."""
-    memory = memory_mib * MIB
-    resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+    """Address space (so a runaway allocation fails instead of swapping the host), CPU time, no core
+    files. The address-space hard limit stays open so that the report can still be sent after the
+    document used up the soft one (the worker runs our code only; a document cannot raise it)."""
+    resource.setrlimit(resource.RLIMIT_AS, (memory_mib * MIB, resource.RLIM_INFINITY))
     resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 2))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
     signal.signal(signal.SIGXCPU, _on_sigxcpu)
@@ -105,6 +107,7 @@ def main(conn: Connection, task: Task) -> None:
     """The worker process: limits first, then the work, then one message back."""
     apply_limits(task.memory_mib, task.cpu_seconds)
     report = run(task)
+    resource.setrlimit(resource.RLIMIT_AS, (resource.RLIM_INFINITY, resource.RLIM_INFINITY))
     try:
         conn.send(report)
     finally:
