@@ -14,9 +14,9 @@ from lionrock.intake.html_depth import max_depth
 from lionrock.intake.readers import read_document
 from lionrock.intake.worker import Task, extract
 from tests.intake.hostile import (
-    docx_parts,
     docx_padded,
     docx_paragraphs,
+    docx_parts,
     eml_with_encoded_words,
     html_nested,
     pdf_inflating_to,
