@@ -206,3 +206,40 @@ def test_six_concurrent_publishes_of_one_job_store_one_set_of_versions(client: T
     assert versions == 1
     over_rest = client.post(f"/api/v1/intake/{job}/publish", headers=world.auth("bank-a"), json={"tlp": "amber"})
     assert over_rest.status_code == 409
+
+
+def test_migration_0003_drops_uploaded_text_and_fails_jobs_it_cannot_review(database_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+    from sqlalchemy import text
+
+    from lionrock.store.engine import make_engine
+    from lionrock.store.migrate import MIGRATIONS
+
+    engine = make_engine(database_url)
+
+    def upgrade(revision: str) -> None:
+        config = Config()
+        config.set_main_option("script_location", str(MIGRATIONS))
+        with engine.connect() as conn:
+            config.attributes["connection"] = conn
+            command.upgrade(config, revision)
+            conn.commit()
+
+    try:
+        upgrade("0002")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO intake_jobs (id, org_id, created, status, progress, filename, text, decisions, "
+                    "published) VALUES ('old', 1, 1, 'done', 100, 'a.pdf', 'HKID A123456(3)', '{}', NULL), "
+                    "('sent', 1, 1, 'done', 100, 'b.pdf', 'text', '{}', '2026-01-01T00:00:00.000Z')"
+                )
+            )
+        upgrade("head")
+        assert "text" not in {c["name"] for c in inspect(engine).get_columns("intake_jobs")}
+        with engine.begin() as conn:
+            rows = dict(conn.execute(text("SELECT id, status FROM intake_jobs")).all())
+        assert rows == {"old": "failed", "sent": "published"}
+    finally:
+        engine.dispose()
