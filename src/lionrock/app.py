@@ -13,7 +13,7 @@ from lionrock import __version__
 from lionrock.errors import Invalid, LionrockError
 from lionrock.http.responses import JSON
 from lionrock.http.validation import describe
-from lionrock.hub import Hub
+from lionrock.hub import Hub, intake
 from lionrock.pages import mount_docs, mount_home
 from lionrock.rest.api import router as rest_router
 from lionrock.rest.intake import router as intake_router
@@ -71,6 +71,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         openapi_url="/openapi.json",
     )
     app.state.hub = hub or Hub.open(settings)
+    intake.recover(app.state.hub)  # intake jobs a crashed process left running are failed
 
     async def lionrock_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, LionrockError)

@@ -40,6 +40,16 @@ class BadRequest(LionrockError):
     status = 400
 
 
+class Busy(LionrockError):
+    """The hub cannot take this work now; the caller should retry after `retry_after` seconds (503)."""
+
+    status = 503
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one object of a submission."""

@@ -34,6 +34,16 @@ class Settings:
     """Length of a failed-login window in seconds; each client's failures are audited once per window."""
     login_lockout: int = 300
     """Seconds a client that reached the failure limit is answered 429 (with Retry-After)."""
+    intake_workers: int = 2
+    """Report intake: documents parsed at once, each in its own worker process."""
+    intake_queue_size: int = 8
+    """Report intake: uploads waiting for a worker; when full, an upload gets 503 with Retry-After."""
+    intake_memory_mib: int = 1024
+    """Report intake: address-space limit of one worker process (RLIMIT_AS), in MiB."""
+    intake_seconds: int = 60
+    """Report intake: wall-clock and CPU seconds one document may take before its worker is stopped."""
+    intake_retention_hours: int = 72
+    """Report intake: hours after upload when a job's findings and evidence text are deleted (also on publish)."""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -5,12 +5,16 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from lionrock.settings import Settings
 from lionrock.store.engine import make_engine
 from lionrock.store.migrate import upgrade
+
+if TYPE_CHECKING:
+    from lionrock.hub.intake_pool import IntakePool
 
 
 def now_us() -> int:
@@ -22,6 +26,8 @@ class Hub:
     settings: Settings
     engine: Engine
     clock: Callable[[], int] = field(default=now_us)
+    intake_pool: IntakePool | None = field(default=None, repr=False, compare=False)
+    """Report intake's worker processes, started on first use (lionrock.hub.intake)."""
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Hub:
@@ -31,4 +37,6 @@ class Hub:
         return cls(settings, engine)
 
     def close(self) -> None:
+        if self.intake_pool is not None:
+            self.intake_pool.close()
         self.engine.dispose()

@@ -1,8 +1,14 @@
-"""Report intake in the hub: upload → background extraction with progress → review → publish."""
+"""Report intake in the hub: upload -> extraction in a worker process -> review -> publish.
+
+The upload is parsed and extracted once, in a worker process under memory and CPU limits
+(lionrock.hub.intake_pool); the result is stored and every poll, review and publish reads it.
+The hub keeps no copy of the uploaded document, and deletes the stored findings and evidence
+text when the job is published or `intake_retention_hours` after upload, whichever comes first."""
 
 from __future__ import annotations
 
 import threading
+import time
 import uuid
 from typing import Any
 
@@ -13,62 +19,114 @@ from lionrock.errors import Conflict, Forbidden, Invalid, NotFound
 from lionrock.hub.attack import attack_catalogue
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
-from lionrock.hub.publish import PublishRequest, PublishResult, publish
-from lionrock.intake.document import Document, DocumentError
-from lionrock.intake.draft import Extraction, draft_bundle, run_extraction
-from lionrock.intake.readers import read_document
-from lionrock.intake.techniques import Mapper
+from lionrock.hub.intake_pool import IntakePool, Job, Outcome, PoolConfig
+from lionrock.hub.publish import PublishRequest, PublishResult, publish_in
+from lionrock.intake.document import Limits
+from lionrock.intake.draft import Extraction, draft_bundle
+from lionrock.intake.results import from_json
+from lionrock.intake.worker import Task
+from lionrock.settings import Settings
 from lionrock.stix.ids import us_to_timestamp
 from lionrock.stix.tlp import Tlp
 from lionrock.store import intake_jobs as jobs
 from lionrock.store.engine import read_transaction, write_transaction
 
+INTERRUPTED = "interrupted by a restart of the hub before it finished; upload the report again"
+PURGE_EVERY_SECONDS = 300.0
+_HOUR_US = 3600 * 1_000_000
+_pool_lock = threading.Lock()
+
+
+def limits_for(settings: Settings) -> Limits:
+    """The readers' limits for the hub's settings (the readers' own deadline is the job's time limit)."""
+    return Limits(max_seconds=float(settings.intake_seconds))
+
+
+def pool(hub: Hub) -> IntakePool:
+    """The hub's worker pool, started on first use."""
+    with _pool_lock:
+        if hub.intake_pool is None:
+            s = hub.settings
+            config = PoolConfig(s.intake_workers, s.intake_queue_size, s.intake_memory_mib, s.intake_seconds)
+            hub.intake_pool = IntakePool(
+                config, lambda job_id: _start(hub, job_id), lambda job_id, out: _finish(hub, job_id, out)
+            )
+        return hub.intake_pool
+
+
+def recover(hub: Hub) -> int:
+    """At start-up: jobs left queued or running by a process that died are failed with the reason,
+    and a publish it cut short goes back to review. Jobs this process is working on are kept."""
+    keep = hub.intake_pool.in_flight() if hub.intake_pool is not None else frozenset()
+    with write_transaction(hub.engine) as conn:
+        count = jobs.interrupt(conn, keep, INTERRUPTED)
+    purge_expired(hub, force=True)
+    return count
+
+
+def purge_expired(hub: Hub, *, force: bool = False) -> int:
+    """Delete what jobs older than the retention period still hold. Cheap, and run at most every
+    few minutes: on start-up, on upload and on polls."""
+    if not pool(hub).due("purge", PURGE_EVERY_SECONDS) and not force:
+        return 0
+    now = hub.clock()
+    with write_transaction(hub.engine) as conn:
+        return jobs.purge(conn, now - hub.settings.intake_retention_hours * _HOUR_US, now)
+
 
 def submit(hub: Hub, who: Principal, data: bytes, filename: str, *, wait: bool = False) -> str:
-    """Store the upload as a job and process it in the background; returns the job id."""
+    """Queue the upload for a worker and store the job; returns the job id. A full queue raises
+    Busy (503) and stores nothing."""
     if not who.role.may_publish:
         raise Forbidden("only analysts and org-admins submit reports")
     if not data:
         raise Invalid("the upload is empty")
+    workers = pool(hub)
+    workers.reserve()
     job_id = str(uuid.uuid4())
-    with write_transaction(hub.engine) as conn:
-        jobs.add(conn, job_id, who.org_id, hub.clock(), filename[:300] or "report")
-        record(
-            conn,
-            hub,
-            who,
-            "intake.submit",
-            subject=job_id,
-            detail={"filename": filename[:300], "bytes": len(data)},
-        )
-    worker = threading.Thread(target=_process, args=(hub, who, job_id, data, filename), daemon=True)
-    worker.start()
+    try:
+        with write_transaction(hub.engine) as conn:
+            jobs.add(conn, job_id, who.org_id, hub.clock(), filename[:300] or "report")
+            record(
+                conn, hub, who, "intake.submit", subject=job_id, detail={"filename": filename[:300], "bytes": len(data)}
+            )
+    except BaseException:
+        workers.release()
+        raise
+    workers.enqueue(Job(job_id, lambda: _task(hub, who, data, filename)))
+    purge_expired(hub)
     if wait:
-        worker.join()
+        while job_id in workers.in_flight():
+            time.sleep(0.02)
     return job_id
 
 
-def _progress(hub: Hub, job_id: str, percent: int, **values: object) -> None:
-    with write_transaction(hub.engine) as conn:
-        jobs.set_fields(conn, job_id, progress=percent, **values)
-
-
-def _mapper(hub: Hub, who: Principal) -> Mapper | None:
+def _task(hub: Hub, who: Principal, data: bytes, filename: str) -> Task:
+    s = hub.settings
     techniques = attack_catalogue(hub, who)
-    return Mapper.build(techniques) if techniques else None
+    return Task(data, filename, limits_for(s), s.intake_memory_mib, s.intake_seconds + 1, techniques or None)
 
 
-def _process(hub: Hub, who: Principal, job_id: str, data: bytes, filename: str) -> None:
-    try:
-        _progress(hub, job_id, 5, status="running")
-        document = read_document(data, filename)
-        _progress(hub, job_id, 40, text=document.text, title=document.title)
-        run_extraction(document, _mapper(hub, who))  # fail here, not at review time
-        _progress(hub, job_id, 100, status="done")
-    except DocumentError as exc:
-        _progress(hub, job_id, 100, status="failed", error=exc.message)
-    except Exception as exc:  # a job must end, whatever happened; the reason is kept for the analyst
-        _progress(hub, job_id, 100, status="failed", error=f"{type(exc).__name__}: {exc}")
+def _start(hub: Hub, job_id: str) -> bool:
+    with write_transaction(hub.engine) as conn:
+        return jobs.transition(conn, job_id, [jobs.QUEUED], status=jobs.RUNNING, progress=10)
+
+
+def _finish(hub: Hub, job_id: str, outcome: Outcome) -> None:
+    with write_transaction(hub.engine) as conn:
+        if outcome.result is not None:
+            title = orjson.loads(outcome.result).get("title")
+            jobs.transition(
+                conn,
+                job_id,
+                [jobs.RUNNING],
+                status=jobs.DONE,
+                progress=100,
+                result=outcome.result.decode(),
+                title=str(title)[:500] if title else None,
+            )
+        else:
+            jobs.transition(conn, job_id, [jobs.RUNNING], status=jobs.FAILED, progress=100, error=outcome.error)
 
 
 def _job(hub: Hub, who: Principal, job_id: str) -> jobs.JobRow:
@@ -79,10 +137,19 @@ def _job(hub: Hub, who: Principal, job_id: str) -> jobs.JobRow:
     return row
 
 
-def _extraction(hub: Hub, who: Principal, row: jobs.JobRow) -> Extraction:
-    if row.status != "done" or row.text is None:
-        raise Conflict(f"the job is {row.status}; wait until it is done")
-    return run_extraction(Document(row.text, "text", title=row.title), _mapper(hub, who))
+def _not_reviewable(row: jobs.JobRow) -> Conflict:
+    if row.status in (jobs.PUBLISHING, jobs.PUBLISHED):
+        return Conflict("the job is already published")
+    if row.purged is not None:
+        return Conflict("the job's findings were deleted after the retention period; upload the report again")
+    return Conflict(f"the job is {row.status}; wait until it is done")
+
+
+def _extraction(row: jobs.JobRow) -> Extraction:
+    """The stored extraction: read back, never computed again."""
+    if row.status != jobs.DONE or row.result is None:
+        raise _not_reviewable(row)
+    return from_json(orjson.loads(row.result))
 
 
 def _decisions(row: jobs.JobRow) -> dict[str, list[str]]:
@@ -92,6 +159,7 @@ def _decisions(row: jobs.JobRow) -> dict[str, list[str]]:
 
 def view(hub: Hub, who: Principal, job_id: str) -> dict[str, Any]:
     """The job's status and, once done, its findings (each with a key to decide on) and draft."""
+    purge_expired(hub)
     row = _job(hub, who, job_id)
     out: dict[str, Any] = {
         "id": row.id,
@@ -99,10 +167,11 @@ def view(hub: Hub, who: Principal, job_id: str) -> dict[str, Any]:
         "status": row.status,
         "progress": row.progress,
         "error": row.error,
-        "published": row.published,
+        "published": row.published if row.status == jobs.PUBLISHED else None,
+        "purged": us_to_timestamp(row.purged) if row.purged is not None else None,
     }
-    if row.status == "done":
-        ex = _extraction(hub, who, row)
+    if row.status == jobs.DONE and row.result is not None:
+        ex = _extraction(row)
         decisions = _decisions(row)
         result = ex.as_dict()
         for item in result["indicators"]:
@@ -138,41 +207,45 @@ def decide(
     keep_personal: list[str],
     redact_personal: list[str],
 ) -> dict[str, list[str]]:
-    row = _job(hub, who, job_id)
-    if row.published:
-        raise Conflict("the job is already published")
-    decisions = _decisions(row)
-    rejected = (set(decisions["rejected"]) | set(reject)) - set(accept)
-    kept = (set(decisions["keep_personal"]) | set(keep_personal)) - set(redact_personal)
-    new = {"rejected": sorted(rejected), "keep_personal": sorted(kept)}
     with write_transaction(hub.engine) as conn:
+        row = jobs.load(conn, job_id, who.org_id)
+        if row is None:
+            raise NotFound(f"no intake job {job_id}")
+        if row.status != jobs.DONE or row.result is None:
+            raise _not_reviewable(row)
+        decisions = _decisions(row)
+        rejected = (set(decisions["rejected"]) | set(reject)) - set(accept)
+        kept = (set(decisions["keep_personal"]) | set(keep_personal)) - set(redact_personal)
+        new = {"rejected": sorted(rejected), "keep_personal": sorted(kept)}
         jobs.set_fields(conn, job_id, decisions=orjson.dumps(new).decode())
         if keep_personal:  # keeping personal data in what is shared is a reveal: audited
-            record(
-                conn,
-                hub,
-                who,
-                "intake.reveal",
-                subject=job_id,
-                detail={"kept": len(keep_personal)},
-            )
+            record(conn, hub, who, "intake.reveal", subject=job_id, detail={"kept": len(keep_personal)})
     return new
 
 
 def publish_job(
     hub: Hub, who: Principal, job_id: str, *, tlp: Tlp, audience: Audience | AudienceNames, anonymous: bool
 ) -> PublishResult:
-    """Publish the reviewed draft: accepted findings only, personal data redacted unless kept."""
-    row = _job(hub, who, job_id)
-    if row.published:
-        raise Conflict("the job is already published")
-    ex = _extraction(hub, who, row)
-    created = us_to_timestamp(hub.clock())
-    bundle = _draft(ex, row, _decisions(row), created)
-    objects = [_reviewed(o) for o in bundle["objects"]]
-    result = publish(hub, who, PublishRequest(objects, audience, tlp, anonymous))
+    """Publish the reviewed draft: accepted findings only, personal data redacted unless kept.
+
+    One transaction: the job moves from done to published and the draft is published with it, or
+    nothing happens. Concurrent publishes queue on the write lock; all but the first find the job
+    no longer done and get 409, storing nothing."""
     with write_transaction(hub.engine) as conn:
-        jobs.set_fields(conn, job_id, published=created)
+        row = jobs.load(conn, job_id, who.org_id)
+        if row is None:
+            raise NotFound(f"no intake job {job_id}")
+        ex = _extraction(row)
+        created = us_to_timestamp(hub.clock())
+        if not jobs.transition(conn, job_id, [jobs.DONE], status=jobs.PUBLISHING, published=created):
+            raise Conflict("the job is already published")
+        bundle = _draft(ex, row, _decisions(row), created)
+        objects = [_reviewed(o) for o in bundle["objects"]]
+        result = publish_in(conn, hub, who, PublishRequest(objects, audience, tlp, anonymous))
+        # published: what was uploaded is no longer needed
+        jobs.transition(
+            conn, job_id, [jobs.PUBLISHING], status=jobs.PUBLISHED, result=None, title=None, purged=hub.clock()
+        )
     return result
 
 

@@ -37,6 +37,12 @@ class Extraction:
     indicators: list[Finding]
     personal: list[Finding]
     techniques: list[TechniqueMatch] = field(default_factory=list)
+    document_key: str | None = None
+    """The SHA-256 of the document's text; given when the extraction is restored without its text."""
+
+    @property
+    def key(self) -> str:
+        return self.document_key or hashlib.sha256(self.document.text.encode()).hexdigest()
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -107,7 +113,7 @@ def draft_bundle(
     """A draft bundle: a Report whose object_refs hold Indicators (with observables), Vulnerabilities
     and the ATT&CK attack-patterns, each carrying its evidence and the machine-extracted label.
     Personal data is left out and redacted from evidence unless kept (by value)."""
-    doc_key = hashlib.sha256(ex.document.text.encode()).hexdigest()
+    doc_key = ex.key
     secrets = [p.as_written for p in ex.personal if p.value not in keep_personal] + [
         p.value for p in ex.personal if p.value not in keep_personal
     ]

@@ -6,13 +6,10 @@ from __future__ import annotations
 import email
 import email.policy
 import hashlib
-import io
-import zipfile
 from collections.abc import Callable
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 
-import docx
 import pypdfium2
 from selectolax.lexbor import LexborHTMLParser as HTMLParser
 
@@ -23,8 +20,15 @@ from lionrock.intake.document import (
     DocumentError,
     Limits,
     check_size,
+    check_text,
     join_pages,
+    limit_error,
+    too_much_text,
 )
+from lionrock.intake.headers import decode_header
+from lionrock.intake.html_depth import max_depth
+from lionrock.intake.pdf_streams import check_streams
+from lionrock.intake.wordml import read_wordml
 
 Reader = Callable[[bytes, Limits], Document]
 _DROP_TAGS = "script, style, noscript, nav, header, footer, aside, form, iframe, svg, template, button"
@@ -43,14 +47,17 @@ def decode_text(data: bytes) -> str:
 
 def read_text(data: bytes, limits: Limits) -> Document:
     check_size(data, limits)
-    text = decode_text(data)
-    if len(text) > limits.max_chars:
-        raise DocumentError(f"the document holds more than {limits.max_chars:,} characters of text")
+    text = check_text(decode_text(data), limits)
     return Document(text.replace("\r\n", "\n"), "text")
 
 
-def html_to_text(html: str) -> tuple[str, str | None, str | None]:
-    """Main content as text (menus, scripts and chrome dropped), the title, the canonical URL."""
+def html_to_text(html: str, limits: Limits | None = None) -> tuple[str, str | None, str | None]:
+    """Main content as text (menus, scripts and chrome dropped), the title, the canonical URL.
+    The nesting depth is checked first: the parser's cost grows with its square."""
+    limits = limits or Limits()
+    depth = max_depth(html, limits.max_html_depth)
+    if depth > limits.max_html_depth:
+        raise limit_error("the HTML nests elements too deeply", "max_html_depth", limits.max_html_depth)
     tree = HTMLParser(html)
     title_node = tree.css_first("title")
     title = title_node.text(strip=True) if title_node else None
@@ -67,25 +74,27 @@ def html_to_text(html: str) -> tuple[str, str | None, str | None]:
         for node in root.css(tag):
             node.insert_after("\n")
     lines = (line.strip() for line in root.text(separator="", deep=True).splitlines())
-    return "\n".join(line for line in lines if line), title, url
+    return check_text("\n".join(line for line in lines if line), limits), title, url
 
 
 def read_html(data: bytes, limits: Limits) -> Document:
     check_size(data, limits)
-    text, title, url = html_to_text(decode_text(data))
+    text, title, url = html_to_text(decode_text(data), limits)
     return Document(text, "html", title=title, source_url=url)
 
 
 def read_pdf(data: bytes, limits: Limits) -> Document:
+    """Streams are measured first, then the page count is read; no page is loaded before both pass."""
     check_size(data, limits)
     deadline = Deadline(limits.max_seconds)
+    check_streams(data, limits, deadline)
     try:
         pdf = pypdfium2.PdfDocument(data)
     except pypdfium2.PdfiumError as exc:
         raise DocumentError(f"not a readable PDF: {exc}") from exc
     try:
         if len(pdf) > limits.max_pages:
-            raise DocumentError(f"the PDF has {len(pdf)} pages; the limit is {limits.max_pages}")
+            raise limit_error(f"the PDF has {len(pdf):,} pages", "max_pages", limits.max_pages)
         pages: list[str] = []
         for index in range(len(pdf)):
             deadline.check(f"page {index + 1}")
@@ -103,70 +112,56 @@ def read_pdf(data: bytes, limits: Limits) -> Document:
     return Document(text, "pdf", starts, title=title)
 
 
-def _check_zip(data: bytes, limits: Limits) -> None:
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except zipfile.BadZipFile as exc:
-        raise DocumentError("not a readable Word document (the zip container is broken)") from exc
-    total = sum(i.file_size for i in archive.infolist())
-    packed = sum(i.compress_size for i in archive.infolist()) or 1
-    if total > limits.max_unzipped_bytes or total / packed > limits.max_zip_ratio:
-        raise DocumentError("the Word document unpacks to too much data (a zip bomb?); refused")
-    if any(i.filename.lower().endswith("vbaproject.bin") for i in archive.infolist()):
-        pass  # macros are never run: python-docx reads XML parts only
-
-
 def read_docx(data: bytes, limits: Limits) -> Document:
     check_size(data, limits)
-    _check_zip(data, limits)
-    deadline = Deadline(limits.max_seconds)
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:  # python-docx raises many kinds on broken files
-        raise DocumentError(f"not a readable Word document: {exc}") from exc
-    lines: list[str] = []
-    body = document.element.body
-    for child in body.iterchildren():
-        deadline.check("body")
-        tag = child.tag.rsplit("}", 1)[-1]
-        if tag == "p":
-            lines.append("".join(t.text or "" for t in child.iter() if t.tag.endswith("}t")))
-        elif tag == "tbl":
-            for row in child.iter():
-                if row.tag.endswith("}tr"):
-                    cells = [
-                        "".join(t.text or "" for t in cell.iter() if t.tag.endswith("}t"))
-                        for cell in row
-                        if cell.tag.endswith("}tc")
-                    ]
-                    lines.append(" | ".join(cells))
-    text = "\n".join(lines)
-    if len(text) > limits.max_chars:
-        raise DocumentError(f"the document holds more than {limits.max_chars:,} characters of text")
-    title = document.core_properties.title or None
+    text, title = read_wordml(data, limits)
     return Document(text, "docx", title=title)
 
 
+_HEADERS = ("From", "Reply-To", "Return-Path", "To", "Cc", "Subject", "Date", "Message-ID")
+
+
+def _raw_text(value: object) -> str:
+    """A header as parsed (compat32 keeps it raw); undecodable bytes become U+FFFD."""
+    return str(value).encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def _header(msg: Message, name: str) -> str | None:
+    value = msg.get(name)
+    return decode_header(_raw_text(value)) if value is not None else None
+
+
+def _check_headers(msg: Message, limits: Limits) -> None:
+    for part in msg.walk():
+        for name, value in part.raw_items():
+            if len(value) > limits.max_header_chars:
+                raise limit_error(
+                    f"the {name[:40]} header is {len(value):,} characters", "max_header_chars", limits.max_header_chars
+                )
+
+
 def read_eml(data: bytes, limits: Limits) -> Document:
+    """Parsed with the compat32 policy (headers kept raw) and decoded by lionrock.intake.headers:
+    the default policy's header parser is quadratic in the number of encoded words."""
     check_size(data, limits)
-    msg = email.message_from_bytes(data, policy=email.policy.default)
-    if not isinstance(msg, EmailMessage):
-        raise DocumentError("not a readable e-mail message")
-    header_lines = [
-        f"{name}: {msg[name]}"
-        for name in ("From", "Reply-To", "Return-Path", "To", "Cc", "Subject", "Date", "Message-ID")
-        if msg[name]
-    ]
-    header_lines += [f"Received: {value}" for value in msg.get_all("Received", [])]
+    msg = email.message_from_bytes(data, policy=email.policy.compat32)
+    parts = list(msg.walk())
+    if len(parts) > limits.max_mime_parts:
+        raise limit_error(f"the message has {len(parts):,} parts", "max_mime_parts", limits.max_mime_parts)
+    _check_headers(msg, limits)
+    header_lines = [f"{name}: {value}" for name in _HEADERS if (value := _header(msg, name))]
+    header_lines += [f"Received: {decode_header(_raw_text(v))}" for v in msg.get_all("Received", [])]
     bodies: list[str] = []
     attachments: list[Attachment] = []
-    for part in msg.walk():
+    size = 0
+    for part in parts:
         if part.is_multipart():
             continue
         payload = part.get_payload(decode=True)
         if not isinstance(payload, bytes):
             continue
-        filename = part.get_filename()
+        raw_name = part.get_filename()
+        filename = decode_header(_raw_text(raw_name)) if raw_name else None
         ctype = part.get_content_type()
         if filename or part.get_content_disposition() == "attachment":
             attachments.append(
@@ -178,17 +173,31 @@ def read_eml(data: bytes, limits: Limits) -> Document:
                     hashlib.sha256(payload).hexdigest(),
                 )
             )
-        elif ctype == "text/plain":
-            bodies.append(payload.decode(part.get_content_charset() or "utf-8", errors="replace"))
+            continue
+        charset = _charset(part)
+        if ctype == "text/plain":
+            bodies.append(payload.decode(charset, errors="replace"))
         elif ctype == "text/html":
-            bodies.append(html_to_text(payload.decode(part.get_content_charset() or "utf-8", errors="replace"))[0])
+            bodies.append(html_to_text(payload.decode(charset, errors="replace"), limits)[0])
+        else:
+            continue
+        size += len(bodies[-1])
+        if size > limits.max_chars:
+            raise too_much_text(limits)
     lines = [*header_lines, "", *bodies]
     for a in attachments:
         lines.append(f"Attachment: {a.name} ({a.size} bytes) MD5 {a.md5} SHA-1 {a.sha1} SHA-256 {a.sha256}")
-    text = "\n".join(lines)
-    if len(text) > limits.max_chars:
-        raise DocumentError(f"the message holds more than {limits.max_chars:,} characters of text")
-    return Document(text, "eml", title=str(msg["Subject"] or "") or None, attachments=tuple(attachments))
+    text = check_text("\n".join(lines), limits)
+    return Document(text, "eml", title=_header(msg, "Subject") or None, attachments=tuple(attachments))
+
+
+def _charset(part: Message) -> str:
+    charset = part.get_content_charset() or "utf-8"
+    try:
+        "".encode(charset)
+    except LookupError:
+        return "utf-8"
+    return charset
 
 
 READERS: dict[str, Reader] = {
@@ -235,7 +244,7 @@ def read_document(data: bytes, name: str | None = None, limits: Limits | None = 
     kind = sniff(data, name)
     try:
         return READERS[kind](data, limits)
-    except DocumentError:
-        raise
+    except (DocumentError, MemoryError):
+        raise  # running out of memory is the worker's to report, with its limit
     except Exception as exc:  # a broken file gets a clear error, never a crash
         raise DocumentError(f"could not read the {kind} document: {type(exc).__name__}: {exc}") from exc

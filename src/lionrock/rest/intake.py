@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from starlette.concurrency import run_in_threadpool
 
 from lionrock.access.model import Principal
-from lionrock.errors import Invalid
+from lionrock.errors import Busy, Invalid
 from lionrock.http.body import parse_json, read_limited
 from lionrock.http.responses import JSON, hub_of, principal
 from lionrock.hub import Hub, intake
@@ -27,12 +27,21 @@ def _strings(body: dict[str, Any], key: str) -> list[str]:
     return list(value)
 
 
-@router.post("", status_code=202, summary="Upload a report (PDF, HTML, DOCX, e-mail, text) for extraction")
+@router.post(
+    "",
+    status_code=202,
+    summary="Upload a report (PDF, HTML, DOCX, e-mail, text) for extraction",
+    responses={503: {"description": "The intake queue is full; retry after the Retry-After header's seconds"}},
+)
 async def upload(
     request: Request, who: Caller, hub: HubDep, filename: Annotated[str, Query(max_length=300)] = "report"
 ) -> JSON:
     data = await read_limited(request, hub.settings.max_content_length)
-    job_id = await run_in_threadpool(intake.submit, hub, who, data, filename)
+    try:
+        job_id = await run_in_threadpool(intake.submit, hub, who, data, filename)
+    except Busy as exc:  # the queue is full: nothing was stored; say when to come back
+        body = {"error": {"status": exc.status, "message": exc.message}}
+        return JSON(body, status_code=exc.status, headers={"Retry-After": str(exc.retry_after)})
     return JSON({"id": job_id, "status": "queued", "url": f"/api/v1/intake/{job_id}"}, status_code=202)
 
 

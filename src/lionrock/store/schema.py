@@ -163,8 +163,11 @@ intake_jobs = Table(
     Column("progress", Integer, nullable=False),
     Column("filename", String(300), nullable=False),
     Column("error", Text, nullable=True),
-    Column("text", Text, nullable=True),
     Column("title", String(500), nullable=True),
     Column("decisions", Text, nullable=False),
     Column("published", Text, nullable=True),
+    Column("result", Text, nullable=True),  # the extraction as JSON, computed once by the worker
+    Column("purged", BigInteger, nullable=True),  # when result and title were deleted
 )
+Index("ix_intake_jobs_status", intake_jobs.c.status)
+Index("ix_intake_jobs_created", intake_jobs.c.created)

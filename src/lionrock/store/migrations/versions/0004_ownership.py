@@ -2,7 +2,7 @@
 tied to what they sighted.
 
 Revision ID: 0004_ownership
-Revises: 0002
+Revises: 0003_intake
 """
 
 import orjson
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0004_ownership"
-down_revision = "0002"
+down_revision = "0003_intake"
 branch_labels = None
 depends_on = None
 
