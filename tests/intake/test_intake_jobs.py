@@ -13,7 +13,7 @@ from sqlalchemy import func, inspect, select
 
 from lionrock.access.model import Audience
 from lionrock.app import create_app
-from lionrock.errors import Conflict
+from lionrock.errors import Conflict, Forbidden
 from lionrock.hub import intake
 from lionrock.hub.publish import PublishResult
 from lionrock.settings import Settings
@@ -107,25 +107,27 @@ def test_jobs_left_running_by_a_crash_are_marked_failed_at_start(settings: Setti
         assert _wait(client, world, _upload(client, world))["status"] == "done"  # and intake still works
 
 
-def test_a_publish_cut_short_by_a_crash_goes_back_to_review_and_republishes_the_same_versions(
-    client: TestClient, world: World
-) -> None:
+def test_a_publish_that_fails_leaves_the_job_in_review_and_stores_nothing(client: TestClient, world: World) -> None:
+    """Publishing the draft and marking the job published are one transaction: all or nothing."""
     job = _upload(client, world)
     _wait(client, world, job)
-    with read_transaction(world.hub.engine) as conn:
-        stored_result = conn.execute(select(intake_jobs.c.result).where(intake_jobs.c.id == job)).scalar_one()
     who = world.principals["bank-a"]
-    first = intake.publish_job(world.hub, who, job, tlp=Tlp.GREEN, audience=Audience(community=True), anonymous=False)
-    # as if the process died after publish() committed and before the job was marked published
-    with write_transaction(world.hub.engine) as conn:
-        jobs.set_fields(conn, job, status=jobs.PUBLISHING, result=stored_result, purged=None)
-    intake.recover(world.hub)
+    with pytest.raises(Forbidden):  # bank-a is no member of the "le" group
+        intake.publish_job(
+            world.hub,
+            who,
+            job,
+            tlp=Tlp.GREEN,
+            audience=Audience(group_ids=frozenset({world.group_ids["le"]})),
+            anonymous=False,
+        )
     assert client.get(f"/api/v1/intake/{job}", headers=world.auth("bank-a")).json()["status"] == "done"
-    again = intake.publish_job(world.hub, who, job, tlp=Tlp.GREEN, audience=Audience(community=True), anonymous=False)
-    assert again.stored == [] and sorted(again.unchanged) == sorted(first.stored)
-    report_id = next(stix_id for stix_id in first.stored if stix_id.startswith("report--"))
     with read_transaction(world.hub.engine) as conn:
-        assert conn.execute(select(func.count()).where(objects.c.stix_id == report_id)).scalar_one() == 1
+        assert conn.execute(select(func.count()).select_from(objects)).scalar_one() == 0
+    first = intake.publish_job(world.hub, who, job, tlp=Tlp.GREEN, audience=Audience(community=True), anonymous=False)
+    assert first.stored
+    with pytest.raises(Conflict):
+        intake.publish_job(world.hub, who, job, tlp=Tlp.GREEN, audience=Audience(community=True), anonymous=False)
 
 
 def test_uploaded_text_is_purged_after_the_retention_period(
