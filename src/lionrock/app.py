@@ -11,6 +11,7 @@ from starlette.responses import Response
 
 from lionrock import __version__
 from lionrock.errors import Invalid, LionrockError
+from lionrock.http.hygiene import RefuseNul
 from lionrock.http.responses import JSON
 from lionrock.http.validation import describe
 from lionrock.hub import Hub, intake
@@ -96,6 +97,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     mount_docs(app, settings.title)
     mount_home(app, settings.title)
     _describe_tokens(app)
+    app.add_middleware(RefuseNul)
     return app
 
 

@@ -210,3 +210,20 @@ def test_validation_errors_use_the_hub_error_shape_and_do_not_echo_input(client:
 def test_bad_fields_are_refused_only_after_authentication(client: TestClient) -> None:
     assert client.post("/api/v1/tokens", json={"expires_days": 1e12}).status_code == 401
     assert client.delete("/api/v1/tokens/" + "9" * 50).status_code == 401
+
+
+def test_nul_in_a_url_is_a_400_at_the_door(client: TestClient, world: World) -> None:
+    for url in ("/api/v1/feeds/outward?type=indicator%00", "/api/v1/objects?q=a%00b", "/api/v1/objects/x%00y"):
+        r = client.get(url, headers=world.auth("bank-a"))
+        assert r.status_code == 400 and "NUL" in r.json()["error"]["message"], url
+    taxii = client.get("/taxii2/api/collections/%00/", headers=world.auth("bank-a"))
+    assert taxii.status_code == 400 and taxii.json()["http_status"] == "400"
+
+
+def test_nul_in_names_is_a_422_and_in_stix_text_is_stored(client: TestClient, world: World) -> None:
+    r = client.post("/api/v1/orgs", json={"name": "evil\u0000bank", "kind": "bank"}, headers=world.auth("ops"))
+    assert r.status_code == 422
+    ind = {**indicator(), "name": "bad\u0000name"}
+    body = {"bundle": bundle(ind), "tlp": "green", "audience": {"community": True}}
+    assert client.post("/api/v1/bundles", json=body, headers=world.auth("bank-a")).status_code == 201
+    assert client.get(f"/api/v1/objects/{ind['id']}", headers=world.auth("bank-b")).json()["object"] == ind

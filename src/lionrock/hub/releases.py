@@ -9,7 +9,13 @@ from lionrock.stix.patterns import parse_pattern
 
 
 def indexed_value(obj: dict[str, Any]) -> str | None:
-    """The observable value REST `?value=` finds: an SCO's value, or an indicator's first literal."""
+    """The observable value REST `?value=` finds: an SCO's value, or an indicator's first literal.
+    NUL is dropped from these index columns: PostgreSQL text cannot hold it (the body keeps it)."""
+    value = _indexed_value(obj)
+    return value.replace("\x00", "") if value is not None else None
+
+
+def _indexed_value(obj: dict[str, Any]) -> str | None:
     otype = obj["type"]
     if otype in SCO_TYPES:
         for key in ("value", "name", "path", "number"):
@@ -27,7 +33,7 @@ def indexed_value(obj: dict[str, Any]) -> str | None:
 
 def search_text(obj: dict[str, Any]) -> str:
     parts = [str(obj.get(k, "")) for k in ("name", "description", "pattern", "value", "content")]
-    return " ".join(p for p in parts if p).lower()[:4000]
+    return " ".join(p for p in parts if p).lower().replace("\x00", "")[:4000]
 
 
 def ref_ids(obj: dict[str, Any]) -> tuple[str, ...]:

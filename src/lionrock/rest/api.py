@@ -131,10 +131,10 @@ def get_seen(stix_id: StixId, who: Caller, hub: HubDep) -> JSON:
 def outward_feed(
     who: Caller,
     hub: HubDep,
-    type: Annotated[list[str] | None, Query(description="STIX type(s)")] = None,
-    added_after: Annotated[str | None, Query(description="STIX timestamp")] = None,
+    type: Types = None,
+    added_after: Timestamp = None,
     limit: Annotated[int, Query(ge=1, le=10_000)] = 1000,
-    cursor: str | None = None,
+    cursor: Cursor = None,
 ) -> JSON:
     """What a member may pass on outside the hub (a partner, a public blocklist): the latest visible
     versions at CLEAR or GREEN. AMBER, AMBER+STRICT and RED never appear here."""

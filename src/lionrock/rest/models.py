@@ -12,7 +12,9 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool, S
 
 from lionrock.access.model import OrgKind, Role
 
-Name = Annotated[StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+Name = Annotated[
+    StrictStr, StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+]
 """An organisation, sharing group or token name (the columns hold 200 characters)."""
 
 MAX_QUERY_WORDS = 20
