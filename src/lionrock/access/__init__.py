@@ -4,7 +4,6 @@ from lionrock.access.model import Audience, AudienceNames, OrgKind, Principal, R
 from lionrock.access.policy import (
     Visibility,
     can_see,
-    check_may_publish,
     check_may_version,
     check_release,
     leaves_hub,
@@ -22,7 +21,6 @@ __all__ = [
     "Role",
     "Visibility",
     "can_see",
-    "check_may_publish",
     "check_may_version",
     "check_release",
     "leaves_hub",

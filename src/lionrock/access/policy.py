@@ -97,11 +97,6 @@ def check_audience(principal: Principal, audience: Audience) -> None:
         raise Forbidden("you may address only sharing groups your organisation belongs to")
 
 
-def check_may_publish(principal: Principal) -> None:
-    if not principal.role.may_publish:
-        raise Forbidden("this token's role may not publish (analyst or org-admin needed)")
-
-
 def check_may_version(principal: Principal, owner_org_id: int | None, owner_visible: bool) -> bool:
     """May the principal store a version under an object id? Returns whether the new record is
     the owner's. Refuses only when the owner's object is visible to the caller: refusing a hidden

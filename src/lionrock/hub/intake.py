@@ -15,7 +15,8 @@ from typing import Any
 import orjson
 
 from lionrock.access.model import Audience, AudienceNames, Principal
-from lionrock.errors import Conflict, Forbidden, Invalid, NotFound
+from lionrock.access.permissions import require_publisher
+from lionrock.errors import Conflict, Invalid, NotFound
 from lionrock.hub.attack import attack_catalogue
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
@@ -77,8 +78,7 @@ def purge_expired(hub: Hub, *, force: bool = False) -> int:
 def submit(hub: Hub, who: Principal, data: bytes, filename: str, *, wait: bool = False) -> str:
     """Queue the upload for a worker and store the job; returns the job id. A full queue raises
     Busy (503) and stores nothing."""
-    if not who.role.may_publish:
-        raise Forbidden("only analysts and org-admins submit reports")
+    require_publisher(who)
     if not data:
         raise Invalid("the upload is empty")
     workers = pool(hub)

@@ -22,9 +22,9 @@ from lionrock.access.markings import (
     statement_markings,
 )
 from lionrock.access.model import Audience, AudienceNames, Principal
+from lionrock.access.permissions import require_publisher
 from lionrock.access.policy import (
     check_audience,
-    check_may_publish,
     check_may_version,
     check_release,
     visibility_for,
@@ -229,7 +229,7 @@ def publish(hub: Hub, principal: Principal, request: PublishRequest) -> PublishR
 def publish_in(conn: Connection, hub: Hub, principal: Principal, request: PublishRequest) -> PublishResult:
     """The publish use case inside a caller's write transaction (TAXII adds save a status with it).
     Nothing is written before every check has passed."""
-    check_may_publish(principal)
+    require_publisher(principal)
     if len(request.objects) == 0:
         raise Invalid("the bundle holds no objects")
     objs, problems = validated(request.objects)  # reported together with release problems below
@@ -306,8 +306,7 @@ def _audience_detail(aud: Audience) -> dict[str, object]:
 
 def delete(hub: Hub, principal: Principal, stix_id: str) -> int:
     """Delete the versions of an object that the caller's organisation produced."""
-    if not principal.role.may_publish:
-        raise Forbidden("this token's role may not delete")
+    require_publisher(principal)
     with write_transaction(hub.engine) as conn:
         count = store.delete_object(conn, stix_id, principal.org_id)
         if count:
