@@ -14,8 +14,6 @@ from typing import Any
 
 import orjson
 import pytest
-from alembic import command
-from alembic.config import Config
 from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, delete, insert, select, update
@@ -30,7 +28,7 @@ from lionrock.hub.members import add_org
 from lionrock.settings import Settings
 from lionrock.store import audit
 from lionrock.store.engine import make_engine, read_transaction
-from lionrock.store.migrate import MIGRATIONS
+from lionrock.store.migrate import upgrade
 from lionrock.store.schema import audit as audit_table
 from tests.conftest import World
 
@@ -240,12 +238,7 @@ def test_init_creates_the_key_files_and_never_prints_them(settings: Settings) ->
 
 def test_rows_from_before_the_key_verify_the_old_way_then_the_chain_goes_on_keyed(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.connect() as conn:  # a 0.1 database with a plain SHA-256 chain
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0002")
-        conn.commit()
+    upgrade(engine, "0002")  # a 0.1 database with a plain SHA-256 chain
     prev = audit.GENESIS
     with engine.begin() as conn:
         for seq in (1, 2, 3):

@@ -6,14 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from alembic import command
-from alembic.config import Config
 from sqlalchemy import insert, select, text
 
 from lionrock.hub import Hub
 from lionrock.settings import Settings
 from lionrock.store.engine import make_engine
-from lionrock.store.migrate import MIGRATIONS
+from lionrock.store.migrate import upgrade
 from lionrock.store.schema import objects, owners
 
 IND = "indicator--0b6f5a4e-1c2d-4e3f-8a9b-0c1d2e3f4a5b"
@@ -43,12 +41,7 @@ def _row(pk: int, stix_id: str, version: str, producer: int, body: str = "{}") -
 
 def test_migration_0004_sets_owners_instants_and_sighting_targets(settings: Settings) -> None:
     engine = make_engine(settings.database_url)
-    config = Config()
-    config.set_main_option("script_location", str(MIGRATIONS))
-    with engine.connect() as conn:
-        config.attributes["connection"] = conn
-        command.upgrade(config, "0003_intake")
-        conn.commit()
+    upgrade(engine, "0003_intake")
     old = [
         _row(1, IND, "2026-01-01T00:00:00Z", 1),
         _row(2, IND, "2026-01-01T00:00:00.000Z", 1),  # the same instant written another way
