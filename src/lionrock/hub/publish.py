@@ -272,7 +272,10 @@ def _store(
     claims: dict[str, int],
     index_of: dict[str, int],
 ) -> PublishResult:
-    held = store.own_versions(conn, principal.org_id, [(v.stix_id, v.version) for v in versions])
+    # Records of one's own exist only under ids with an owner (claimed at first publication) or
+    # for shared facts, so a bundle of new objects costs no lookup here.
+    maybe_held = [(v.stix_id, v.version) for v in versions if v.stix_id not in claims]
+    held = store.own_versions(conn, principal.org_id, maybe_held) if maybe_held else {}
     conflicts = [
         Problem(
             index_of.get(v.stix_id, -1),
