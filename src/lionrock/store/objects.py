@@ -25,7 +25,7 @@ from lionrock.access.model import Audience
 from lionrock.access.policy import Visibility
 from lionrock.stix.ids import timestamp_key
 from lionrock.store.schema import audience, objects, owners, refs
-from lionrock.store.visibility_sql import visible
+from lionrock.store.visibility_sql import OTHER_VERSION, visible
 
 _CHUNK = 500
 
@@ -275,7 +275,7 @@ def _filtered(vis: Visibility, q: ObjectQuery) -> Select[tuple[object, ...]]:
 def _version_filter(vis: Visibility, wanted: tuple[str, ...]) -> ColumnElement[bool]:
     if "all" in wanted:
         return true()
-    other = objects.alias()
+    other = OTHER_VERSION
     clauses: list[ColumnElement[bool]] = []
     for w in wanted:
         if w == "last":
