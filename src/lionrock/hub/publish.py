@@ -187,15 +187,18 @@ def _context(conn: Connection, principal: Principal, request: PublishRequest, ob
 
 def _owned_versions(
     conn: Connection, principal: Principal, versions: list[store.NewVersion], index_of: dict[str, int]
-) -> tuple[list[store.NewVersion], dict[str, int]]:
-    """Mark versions stored under ids other organisations own (they become records only their
-    producer sees), refuse them where the owner's object is visible, and return new claims."""
-    owned_ids = [v.stix_id for v in versions if not _shared_fact(v)]
-    owner_of = store.owners_of(conn, owned_ids)
+) -> tuple[list[store.NewVersion], set[str]]:
+    """Claim the ids nobody owns yet, mark versions stored under ids other organisations own (they
+    become records only their producer sees), and refuse them where the owner's object is visible
+    (the caller's transaction then rolls the claims back). Returns the versions and the claims."""
+    owned_ids = list(dict.fromkeys(v.stix_id for v in versions if not _shared_fact(v)))
+    claimed = store.claim_owners(conn, owned_ids, principal.org_id) if owned_ids else set()
+    rest = [sid for sid in owned_ids if sid not in claimed]
+    owner_of = store.owners_of(conn, rest) if rest else {}
+    owner_of.update(dict.fromkeys(claimed, principal.org_id))
     others = {sid: org for sid, org in owner_of.items() if org != principal.org_id}
     visible = store.visible_owned(conn, visibility_for(principal), others) if others else set()
     out: list[store.NewVersion] = []
-    claims: dict[str, int] = {}
     refused: list[Problem] = []
     for v in versions:
         if _shared_fact(v):
@@ -206,12 +209,10 @@ def _owned_versions(
         except Forbidden as exc:
             refused.append(Problem(index_of.get(v.stix_id, -1), v.stix_id, exc.message))
             continue
-        if v.stix_id not in owner_of:
-            claims[v.stix_id] = principal.org_id
         out.append(v if is_owner else replace(v, owner_record=False))
     if refused:
         raise Refused(f"{len(refused)} object(s) belong to another organisation", refused)
-    return out, claims
+    return out, claimed
 
 
 def _shared_fact(v: store.NewVersion) -> bool:
@@ -269,7 +270,7 @@ def _store(
     hub: Hub,
     principal: Principal,
     versions: list[store.NewVersion],
-    claims: dict[str, int],
+    claims: set[str],
     index_of: dict[str, int],
 ) -> PublishResult:
     # Records of one's own exist only under ids with an owner (claimed at first publication) or
@@ -289,7 +290,6 @@ def _store(
         raise Invalid("some versions conflict with versions you already published", conflicts)
     fresh = [v for v in versions if (v.stix_id, v.version) not in held]
     next_date = max(hub.clock(), store.last_date_added(conn) + 1)
-    store.claim_owners(conn, claims)
     store.insert_versions(conn, fresh, next_date)
     next_date += len(fresh)
     result = PublishResult(stored=[v.stix_id for v in fresh], versions=[(v.stix_id, v.version) for v in fresh])

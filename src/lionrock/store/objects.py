@@ -20,6 +20,8 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from lionrock.access.model import Audience
 from lionrock.access.policy import Visibility
@@ -146,10 +148,16 @@ def owners_of(conn: Connection, ids: Iterable[str]) -> dict[str, int]:
     return found
 
 
-def claim_owners(conn: Connection, claims: dict[str, int]) -> None:
-    """Record the first publisher of new ids (the caller holds the write lock)."""
-    if claims:
-        conn.execute(insert(owners), [{"stix_id": s, "org_id": o} for s, o in claims.items()])
+def claim_owners(conn: Connection, ids: Sequence[str], org_id: int) -> set[str]:
+    """Record `org_id` as the owner of those ids nobody owns yet; returns the ids it now owns. One
+    statement (INSERT … ON CONFLICT DO NOTHING RETURNING) under the caller's write lock."""
+    insert_for = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
+    claimed: set[str] = set()
+    for start in range(0, len(ids), _CHUNK):
+        rows = [{"stix_id": sid, "org_id": org_id} for sid in ids[start : start + _CHUNK]]
+        stmt = insert_for(owners).values(rows).on_conflict_do_nothing(index_elements=["stix_id"])
+        claimed.update(str(sid) for sid in conn.execute(stmt.returning(owners.c.stix_id)).scalars())
+    return claimed
 
 
 def visible_owned(conn: Connection, vis: Visibility, owned: dict[str, int]) -> set[str]:
