@@ -152,12 +152,9 @@ def claim_owners(conn: Connection, ids: Sequence[str], org_id: int) -> set[str]:
     """Record `org_id` as the owner of those ids nobody owns yet; returns the ids it now owns. One
     statement (INSERT … ON CONFLICT DO NOTHING RETURNING) under the caller's write lock."""
     insert_for = pg_insert if conn.dialect.name == "postgresql" else sqlite_insert
-    claimed: set[str] = set()
-    for start in range(0, len(ids), _CHUNK):
-        rows = [{"stix_id": sid, "org_id": org_id} for sid in ids[start : start + _CHUNK]]
-        stmt = insert_for(owners).values(rows).on_conflict_do_nothing(index_elements=["stix_id"])
-        claimed.update(str(sid) for sid in conn.execute(stmt.returning(owners.c.stix_id)).scalars())
-    return claimed
+    stmt = insert_for(owners).on_conflict_do_nothing(index_elements=["stix_id"]).returning(owners.c.stix_id)
+    rows = [{"stix_id": sid, "org_id": org_id} for sid in ids]
+    return {str(sid) for sid in conn.execute(stmt, rows).scalars()}
 
 
 def visible_owned(conn: Connection, vis: Visibility, owned: dict[str, int]) -> set[str]:
