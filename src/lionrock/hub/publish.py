@@ -173,16 +173,22 @@ def _versions(objs: Indexed, request: PublishRequest, ctx: _Context) -> tuple[li
 def _context(conn: Connection, principal: Principal, request: PublishRequest, objs: Indexed) -> _Context:
     audience = resolve_audience(conn, request.audience)
     check_audience(principal, audience)
-    orgs = members.all_orgs(conn)
-    identities = {o.identity_id: o.id for o in orgs}
-    own = next(o.identity_id for o in orgs if o.id == principal.org_id)
+    me = members.org_by_id(conn, principal.org_id)
+    if me is None:
+        raise Forbidden("your organisation is no longer a member")
+    # identities the bundle names as authors or defines: are any of them other members?
+    named = {str(o["id"]) for _, o in objs if o["type"] == "identity"}
+    named |= {ref for _, o in objs if isinstance(ref := o.get("created_by_ref"), str)}
+    identities = members.orgs_with_identities(conn, named) if named else {}
     statements = statement_markings(o for _, o in objs)
-    wanted = {r for _, o in objs for r in marking_refs(o)} - statements - HUB_FIXED_IDS
+    wanted = {r for _, o in objs for r in o.get("object_marking_refs") or () if r not in HUB_FIXED_IDS}
+    wanted |= {r for _, o in objs if o.get("granular_markings") for r in marking_refs(o)}
+    wanted -= statements | HUB_FIXED_IDS
     if wanted:  # statement markings the hub already holds and the publisher may see
         q = store.ObjectQuery(ids=tuple(sorted(wanted)), types=("marking-definition",), limit=len(wanted) * 4)
         held = store.query_versions(conn, visibility_for(principal), q)
         statements |= statement_markings(orjson.loads(v.body) for v in held)
-    return _Context(principal, audience, own, identities, statements)
+    return _Context(principal, audience, me.identity_id, identities, statements)
 
 
 def _owned_versions(

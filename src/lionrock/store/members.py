@@ -42,6 +42,19 @@ def all_orgs(conn: Connection) -> list[OrgRow]:
     ]
 
 
+def orgs_with_identities(conn: Connection, identity_ids: set[str]) -> dict[str, int]:
+    """Which of these STIX identity ids stand for member organisations (identity id -> org id)."""
+    wanted = sorted(identity_ids)
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        chunk = wanted[start : start + 500]
+        found.update(
+            (str(i), int(o))
+            for i, o in conn.execute(select(orgs.c.identity_id, orgs.c.id).where(orgs.c.identity_id.in_(chunk)))
+        )
+    return found
+
+
 def org_by_name(conn: Connection, name: str) -> OrgRow | None:
     row = conn.execute(
         select(orgs.c.id, orgs.c.name, orgs.c.kind, orgs.c.identity_id).where(orgs.c.name == name)
