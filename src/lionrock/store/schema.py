@@ -86,7 +86,12 @@ objects = Table(
 Index("ix_objects_date_added", objects.c.date_added, objects.c.pk)
 Index("ix_objects_type_date_added", objects.c.stix_type, objects.c.date_added)
 Index("ix_objects_value", objects.c.value)
-Index("ix_objects_about_ref", objects.c.about_ref)
+Index(  # sightings only: a partial index costs nothing for the other rows
+    "ix_objects_about_ref",
+    objects.c.about_ref,
+    sqlite_where=objects.c.about_ref.isnot(None),
+    postgresql_where=objects.c.about_ref.isnot(None),
+)
 
 # The organisation that first published an object id (SDOs, SROs, definitions). Never deleted, so an
 # id cannot change hands when its owner deletes its versions.

@@ -52,7 +52,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("about_ref", sa.String(300), nullable=True))
         batch.drop_constraint("uq_objects_id_version", type_="unique")
         batch.create_unique_constraint("uq_objects_id_version_producer", ["stix_id", "version", "producer_org_id"])
-    op.create_index("ix_objects_about_ref", "objects", ["about_ref"])
+    partial = sa.text("about_ref IS NOT NULL")
+    op.create_index("ix_objects_about_ref", "objects", ["about_ref"], sqlite_where=partial, postgresql_where=partial)
     op.create_table(
         "owners",
         sa.Column("stix_id", sa.String(300), primary_key=True),
