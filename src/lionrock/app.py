@@ -16,6 +16,7 @@ from lionrock.http.responses import JSON
 from lionrock.http.validation import describe
 from lionrock.hub import Hub, intake
 from lionrock.pages import mount_docs, mount_home
+from lionrock.rest.advisories import router as advisories_router
 from lionrock.rest.api import router as rest_router
 from lionrock.rest.intake import router as intake_router
 from lionrock.settings import Settings
@@ -92,6 +93,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.include_router(rest_router)
     app.include_router(intake_router)
+    app.include_router(advisories_router)
     app.include_router(taxii_router)
 
     mount_docs(app, settings.title)

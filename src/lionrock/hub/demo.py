@@ -11,7 +11,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from lionrock.access.model import Audience, OrgKind, Principal, Role
+from lionrock.access.model import Audience, AudienceNames, OrgKind, Principal, Role
+from lionrock.hub.advisories import Action, AdvisoryRequest, ResponseRequest, publish_advisory, respond
 from lionrock.hub.context import Hub
 from lionrock.hub.members import add_group, add_org, authenticate, own_identity, reissue_token
 from lionrock.hub.publish import PublishRequest, publish
@@ -217,4 +218,60 @@ def load_demo(hub: Hub) -> DemoResult:
         res = publish(hub, principals[org_name], PublishRequest(objs, audience, tlp))
         result.stored += len(res.stored)
         result.total += len(objs)
+    _load_advisories(hub, principals)
     return result
+
+
+DEMO_ADVISORIES = (
+    (
+        REGULATOR,
+        AdvisoryRequest(
+            title="Circular: SMS phishing wave against retail banking customers",
+            summary="Review SMS sender ID registration, alert customers, and report your exposure by the deadline.",
+            severity="high",
+            audience=AudienceNames(orgs=BANKS),
+            tlp=Tlp.GREEN,
+            deadline="2026-09-15T09:00:00Z",
+            affected=("Retail mobile banking apps", "SMS sender ID registry"),
+            actions=(
+                Action("Register every SMS sender ID", "Use only registered sender IDs for customer SMS."),
+                Action("Warn customers", "Remind customers that banks never send links by SMS."),
+            ),
+            refs=(_id("campaign", "Operation Harbour Lantern"),),
+            advisory_id=_id("report", "hkma-advisory-sms-phishing"),
+            created=T0,
+        ),
+    ),
+    (
+        POLICE,
+        AdvisoryRequest(
+            title="Fake banking app distributed through look-alike domains",
+            summary=(
+                "A fake app (HarbourFox) harvests one-time passwords; block the domains and watch for mule accounts."
+            ),
+            severity="critical",
+            audience=AudienceNames(community=True),
+            tlp=Tlp.AMBER,
+            deadline="2026-12-31T09:00:00Z",
+            affected=("Android banking apps",),
+            actions=(Action("Block the look-alike domains", "Add them to your DNS and proxy block lists."),),
+            refs=(_id("intrusion-set", "Lantern Spider"),),
+            advisory_id=_id("report", "police-advisory-fake-app"),
+            created=T0,
+        ),
+    ),
+)
+DEMO_ANSWERS = (
+    (0, BANKS[0], ResponseRequest("affected", "Sender IDs being re-registered; customers alerted.")),
+    (0, BANKS[1], ResponseRequest("not-affected")),
+    (1, BANKS[0], ResponseRequest("investigating", "Checking proxy logs for the domains.")),
+)
+
+
+def _load_advisories(hub: Hub, principals: dict[str, Principal]) -> None:
+    """Two advisories (HKMA to the banks, Police to the community) and answers from two banks; the
+    third bank has not answered the HKMA circular, whose deadline has passed: it shows as overdue."""
+    for publisher, request in DEMO_ADVISORIES:
+        publish_advisory(hub, principals[publisher], request)
+    for n, bank, answer in DEMO_ANSWERS:
+        respond(hub, principals[bank], str(DEMO_ADVISORIES[n][1].advisory_id), answer)

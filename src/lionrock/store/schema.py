@@ -176,3 +176,15 @@ intake_jobs = Table(
 )
 Index("ix_intake_jobs_status", intake_jobs.c.status)
 Index("ix_intake_jobs_created", intake_jobs.c.created)
+
+# One row per (advisory, responding organisation): its acknowledgement, exposure and note.
+advisory_responses = Table(
+    "advisory_responses",
+    metadata,
+    Column("advisory_id", String(300), primary_key=True),
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
+    Column("acknowledged_at", BigInteger, nullable=True),
+    Column("exposure", String(16), nullable=True),
+    Column("note", Text, nullable=True),
+    Column("updated_at", BigInteger, nullable=False),
+)
