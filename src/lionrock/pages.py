@@ -24,6 +24,7 @@ DOC_PAGES = (
     ("sharing-policy.md", "The sharing policy: TLP, audiences, anonymity"),
     ("intake.md", "Report intake"),
     ("matcher.md", "Matching logs against indicators"),
+    ("advisories.md", "Advisories and their acknowledgements"),
     ("operations.md", "Running the hub"),
 )
 
