@@ -22,6 +22,7 @@ from lionrock.rest.intake import router as intake_router
 from lionrock.settings import Settings
 from lionrock.taxii.api import router as taxii_router
 from lionrock.taxii.media import taxii_error
+from lionrock.web.routes import mount_web
 
 _TITLES = {
     400: "Bad Request",
@@ -98,6 +99,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
 
     mount_docs(app, settings.title)
     mount_home(app, settings.title)
+    mount_web(app)  # /web/: sign-in and pages, CSRF and security headers
     _describe_tokens(app)
     app.add_middleware(RefuseNul)
     return app

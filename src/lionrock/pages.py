@@ -25,6 +25,7 @@ DOC_PAGES = (
     ("intake.md", "Report intake"),
     ("matcher.md", "Matching logs against indicators"),
     ("advisories.md", "Advisories and their acknowledgements"),
+    ("web.md", "The web interface: sign-in, sessions, security"),
     ("operations.md", "Running the hub"),
 )
 

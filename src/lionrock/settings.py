@@ -34,6 +34,13 @@ class Settings:
     """Length of a failed-login window in seconds; each client's failures are audited once per window."""
     login_lockout: int = 300
     """Seconds a client that reached the failure limit is answered 429 (with Retry-After)."""
+    web_session_idle: int = 1800
+    """Seconds a web session may sit unused before it ends (the user signs in again)."""
+    web_session_absolute: int = 12 * 3600
+    """Seconds after sign-in when a web session ends however busy it is."""
+    web_secure_cookie: int = 0
+    """1: always mark the web session cookie Secure (behind a TLS-terminating proxy that forwards plain
+    HTTP); 0: Secure exactly when the request came over https."""
     intake_workers: int = 2
     """Report intake: documents parsed at once, each in its own worker process."""
     intake_queue_size: int = 8

@@ -71,3 +71,17 @@ def audit_scope(who: Principal) -> int:
     if not who.role.manages_own_org:
         raise Forbidden("only org-admins and operators read the audit log")
     return who.org_id
+
+
+def require_user_admin(actor: Principal | None, org_id: int, org_kind: OrgKind, role: Role) -> None:
+    """Web users follow the token rules: an operator (or the database operator) manages users of any
+    organisation, an org-admin those of its own; operator users exist only in operator organisations
+    and only operators make them."""
+    if role is Role.OPERATOR and org_kind is not OrgKind.OPERATOR:
+        raise Invalid("operator users exist only in operator organisations")
+    if actor is None or actor.role is Role.OPERATOR:
+        return
+    if actor.role is not Role.ORG_ADMIN or actor.org_id != org_id:
+        raise Forbidden("only an operator, or an org-admin for their own organisation, manages users")
+    if role is Role.OPERATOR:
+        raise Forbidden("only an operator may make operator users")

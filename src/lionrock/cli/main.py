@@ -23,6 +23,7 @@ from lionrock.cli.client import HubClient
 from lionrock.cli.failures import friendly
 from lionrock.cli.masking import masked_url
 from lionrock.cli.match import match_command
+from lionrock.cli.users import user_group
 from lionrock.errors import LionrockError
 from lionrock.hub import Hub, directory
 from lionrock.hub import members as hub_members
@@ -269,3 +270,4 @@ def intake_command(
 
 main.add_command(match_command)
 main.add_command(audit_group)
+main.add_command(user_group)

@@ -188,3 +188,26 @@ advisory_responses = Table(
     Column("note", Text, nullable=True),
     Column("updated_at", BigInteger, nullable=False),
 )
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), nullable=False),
+    Column("name", String(200), nullable=False, unique=True),
+    Column("role", String(32), nullable=False),
+    Column("password_hash", String(200), nullable=False),  # argon2id, never the password
+    Column("disabled", BigInteger, nullable=True),  # when it was disabled
+    Column("created", BigInteger, nullable=False),
+)
+
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("id_hash", String(64), primary_key=True),  # SHA-256 of the cookie value, never the value
+    Column("user_id", Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("last_seen", BigInteger, nullable=False),
+    Column("csrf", String(64), nullable=False),
+)
+Index("ix_web_sessions_user", web_sessions.c.user_id)

@@ -1,0 +1,90 @@
+"""Web users and their server-side sessions; and how many objects a Visibility reaches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, delete, distinct, func, insert, select, update
+
+from lionrock.access.policy import Visibility
+from lionrock.store.schema import objects, users, web_sessions
+from lionrock.store.visibility_sql import visible
+
+
+@dataclass(frozen=True)
+class UserRow:
+    id: int
+    org_id: int
+    name: str
+    role: str
+    password_hash: str
+    disabled: int | None
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    user_id: int
+    created: int
+    last_seen: int
+    csrf: str
+
+
+_USER_COLS = (users.c.id, users.c.org_id, users.c.name, users.c.role, users.c.password_hash, users.c.disabled)
+
+
+def add_user(conn: Connection, *, org_id: int, name: str, role: str, password_hash: str, now: int) -> int:
+    result = conn.execute(
+        insert(users).values(org_id=org_id, name=name, role=role, password_hash=password_hash, created=now)
+    )
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def user_by_name(conn: Connection, name: str) -> UserRow | None:
+    row = conn.execute(select(*_USER_COLS).where(users.c.name == name)).first()
+    return UserRow(*row) if row else None
+
+
+def user_by_id(conn: Connection, user_id: int) -> UserRow | None:
+    row = conn.execute(select(*_USER_COLS).where(users.c.id == user_id)).first()
+    return UserRow(*row) if row else None
+
+
+def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+
+
+def disable_user(conn: Connection, user_id: int, now: int) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(disabled=now))
+    conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
+
+
+def add_session(conn: Connection, *, id_hash: str, user_id: int, csrf: str, now: int) -> None:
+    conn.execute(insert(web_sessions).values(id_hash=id_hash, user_id=user_id, created=now, last_seen=now, csrf=csrf))
+
+
+def session_by_hash(conn: Connection, id_hash: str) -> SessionRow | None:
+    row = conn.execute(
+        select(web_sessions.c.user_id, web_sessions.c.created, web_sessions.c.last_seen, web_sessions.c.csrf).where(
+            web_sessions.c.id_hash == id_hash
+        )
+    ).first()
+    return SessionRow(*row) if row else None
+
+
+def touch_session(conn: Connection, id_hash: str, now: int) -> None:
+    conn.execute(update(web_sessions).where(web_sessions.c.id_hash == id_hash).values(last_seen=now))
+
+
+def delete_session(conn: Connection, id_hash: str) -> None:
+    conn.execute(delete(web_sessions).where(web_sessions.c.id_hash == id_hash))
+
+
+def delete_stale_sessions(conn: Connection, *, idle_before: int, created_before: int) -> None:
+    conn.execute(
+        delete(web_sessions).where((web_sessions.c.last_seen < idle_before) | (web_sessions.c.created < created_before))
+    )
+
+
+def count_visible_objects(conn: Connection, vis: Visibility) -> int:
+    """Distinct object ids with at least one version the reader may see."""
+    return int(conn.execute(select(func.count(distinct(objects.c.stix_id))).where(visible(vis))).scalar_one())
