@@ -21,9 +21,10 @@ SHOWN_DB="$(.venv/bin/python -c 'import os; from lionrock.cli.masking import mas
 cat <<MSG
 
 lionrock is starting on http://$HOST:$PORT/
+  Web sign-in:             http://$HOST:$PORT/web/login  (a demo user and password per organisation above)
   API docs (try it out):   http://$HOST:$PORT/docs
   TAXII 2.1 discovery:     http://$HOST:$PORT/taxii2/
-Log in with any token above (tokens printed by an earlier run no longer work):
+Use any token above for the API (tokens and passwords printed by an earlier run no longer work):
 'Authorization: Bearer <token>', or HTTP Basic with any user name and the token as password. Example:
   curl -H "Authorization: Bearer <token>" http://$HOST:$PORT/api/v1/objects?limit=5
 Database: $SHOWN_DB   (Ctrl-C stops the hub; run this again to restart it)

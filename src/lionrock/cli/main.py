@@ -180,6 +180,13 @@ def demo_load(ctx: click.Context) -> None:
     for org_name, role, secret in result.tokens:
         table.add_row(org_name, role, secret)
     Console(width=200).print(table)
+    users = Table(title="web sign-in (/web/login): one demo analyst per organisation")
+    users.add_column("organisation")
+    users.add_column("user")
+    users.add_column("password")
+    for org_name, user, password in result.users:
+        users.add_row(org_name, user, password)
+    Console(width=200).print(users)
 
 
 @main.command()

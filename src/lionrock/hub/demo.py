@@ -16,6 +16,7 @@ from lionrock.hub.advisories import Action, AdvisoryRequest, ResponseRequest, pu
 from lionrock.hub.context import Hub
 from lionrock.hub.members import add_group, add_org, authenticate, own_identity, reissue_token
 from lionrock.hub.publish import PublishRequest, publish
+from lionrock.hub.users import ensure_user
 from lionrock.stix.tlp import TLP2_MARKINGS, Tlp
 from lionrock.store import members
 from lionrock.store.engine import read_transaction
@@ -37,6 +38,7 @@ class DemoResult:
     stored: int = 0
     total: int = 0
     tokens: list[tuple[str, str, str]] = field(default_factory=list)
+    users: list[tuple[str, str, str]] = field(default_factory=list)  # (organisation, user, password)
 
 
 def _id(kind: str, name: str) -> str:
@@ -193,6 +195,11 @@ def _ensure_members(hub: Hub) -> None:
         add_group(hub, GROUP, [BANKS[0], BANKS[1], REGULATOR])
 
 
+def demo_user_name(org_name: str) -> str:
+    """'Victoria Harbour Bank' -> 'victoria-harbour-bank'."""
+    return "-".join(org_name.lower().split())
+
+
 def load_demo(hub: Hub) -> DemoResult:
     """Idempotent: members are created once, objects re-published as unchanged; each run revokes the
     previous run's demo tokens and prints fresh ones, so valid tokens do not pile up."""
@@ -203,6 +210,8 @@ def load_demo(hub: Hub) -> DemoResult:
         issued = reissue_token(hub, org_name, Role.ANALYST, DEMO_ANALYST)
         principals[org_name] = authenticate(hub, issued.secret)
         result.tokens.append((org_name, "analyst", issued.secret))
+        user = demo_user_name(org_name)  # a web sign-in; each run replaces its password
+        result.users.append((org_name, user, ensure_user(hub, org_name, user, Role.ANALYST).password))
     operator = reissue_token(hub, OPERATOR, Role.OPERATOR, DEMO_OPERATOR)
     result.tokens.append((OPERATOR, "operator", operator.secret))
     authors = {n: own_identity(hub, p) for n, p in principals.items()}

@@ -86,6 +86,26 @@ def disable_user(hub: Hub, name: str, actor: Principal | None = None) -> None:
         record(conn, hub, actor, "user.disable", subject=name)
 
 
+def ensure_user(hub: Hub, org_name: str, name: str, role: Role, actor: Principal | None = None) -> NewUser:
+    """The user with a fresh generated password (returned once): created if absent, otherwise its
+    password replaced and its sessions ended, so an earlier password stops working. For demo data
+    and for an operator who resets a user's password."""
+    with read_transaction(hub.engine) as conn:
+        row = store.user_by_name(conn, name.strip())
+    if row is None:
+        return add_user(hub, org_name, name, role, actor)
+    password = secrets.token_urlsafe(18)
+    with write_transaction(hub.engine) as conn:
+        org = members.org_by_id(conn, row.org_id)
+        if org is None or org.name != org_name:
+            raise Conflict(f"user {name!r} belongs to another organisation")
+        require_user_admin(actor, org.id, OrgKind(org.kind), Role(row.role))
+        store.set_password_hash(conn, row.id, HASHER.hash(password))
+        store.end_sessions(conn, row.id)
+        record(conn, hub, actor, "user.password.reset", subject=name)
+    return NewUser(row.id, password)
+
+
 def check_password(hub: Hub, name: str, password: str) -> User:
     """The user behind a name and password, or PasswordRejected (unknown, wrong and disabled alike)."""
     with read_transaction(hub.engine) as conn:

@@ -53,6 +53,10 @@ def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> Non
     conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
 
 
+def end_sessions(conn: Connection, user_id: int) -> None:
+    conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
+
+
 def disable_user(conn: Connection, user_id: int, now: int) -> None:
     conn.execute(update(users).where(users.c.id == user_id).values(disabled=now))
     conn.execute(delete(web_sessions).where(web_sessions.c.user_id == user_id))
