@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from lionrock.access.model import Audience
 from lionrock.app import create_app
@@ -19,7 +19,8 @@ from lionrock.hub.publish import PublishResult
 from lionrock.settings import Settings
 from lionrock.stix.tlp import Tlp
 from lionrock.store import intake_jobs as jobs
-from lionrock.store.engine import read_transaction, write_transaction
+from lionrock.store.engine import make_engine, read_transaction, write_transaction
+from lionrock.store.migrate import upgrade
 from lionrock.store.schema import intake_jobs, objects
 from tests.conftest import World
 
@@ -211,25 +212,9 @@ def test_six_concurrent_publishes_of_one_job_store_one_set_of_versions(client: T
 
 
 def test_migration_0003_drops_uploaded_text_and_fails_jobs_it_cannot_review(database_url: str) -> None:
-    from alembic import command
-    from alembic.config import Config
-    from sqlalchemy import text
-
-    from lionrock.store.engine import make_engine
-    from lionrock.store.migrate import MIGRATIONS
-
     engine = make_engine(database_url)
-
-    def upgrade(revision: str) -> None:
-        config = Config()
-        config.set_main_option("script_location", str(MIGRATIONS))
-        with engine.connect() as conn:
-            config.attributes["connection"] = conn
-            command.upgrade(config, revision)
-            conn.commit()
-
     try:
-        upgrade("0002")
+        upgrade(engine, "0002")
         with engine.begin() as conn:
             conn.execute(
                 text(
@@ -238,7 +223,7 @@ def test_migration_0003_drops_uploaded_text_and_fails_jobs_it_cannot_review(data
                     "('sent', 1, 1, 'done', 100, 'b.pdf', 'text', '{}', '2026-01-01T00:00:00.000Z')"
                 )
             )
-        upgrade("head")
+        upgrade(engine, "head")
         assert "text" not in {c["name"] for c in inspect(engine).get_columns("intake_jobs")}
         with engine.begin() as conn:
             rows = dict(conn.execute(text("SELECT id, status FROM intake_jobs")).all())

@@ -35,14 +35,19 @@ def require_member_admin(actor: Principal | None) -> None:
 def require_token_issuer(actor: Principal | None, org_id: int, org_kind: OrgKind, role: Role) -> None:
     """An operator issues tokens for any organisation, an org-admin for its own; operator tokens exist
     only in operator organisations and only operators (or the database operator) issue them."""
+    _require_credential_issuer(actor, org_id, org_kind, role, "tokens")
+
+
+def _require_credential_issuer(actor: Principal | None, org_id: int, org_kind: OrgKind, role: Role, what: str) -> None:
+    """One rule for every credential an organisation acts through (tokens, web users)."""
     if role is Role.OPERATOR and org_kind is not OrgKind.OPERATOR:
-        raise Invalid("operator tokens are issued only to operator organisations")
+        raise Invalid(f"operator {what} exist only in operator organisations")
     if actor is None or actor.role is Role.OPERATOR:
         return
     if actor.role is not Role.ORG_ADMIN or actor.org_id != org_id:
-        raise Forbidden("only an operator, or an org-admin for their own organisation, issues tokens")
+        raise Forbidden(f"only an operator, or an org-admin for their own organisation, manages {what}")
     if role is Role.OPERATOR:
-        raise Forbidden("only an operator may issue operator tokens")
+        raise Forbidden(f"only an operator may make operator {what}")
 
 
 def token_scope(who: Principal) -> TokenScope:
@@ -77,11 +82,4 @@ def require_user_admin(actor: Principal | None, org_id: int, org_kind: OrgKind, 
     """Web users follow the token rules: an operator (or the database operator) manages users of any
     organisation, an org-admin those of its own; operator users exist only in operator organisations
     and only operators make them."""
-    if role is Role.OPERATOR and org_kind is not OrgKind.OPERATOR:
-        raise Invalid("operator users exist only in operator organisations")
-    if actor is None or actor.role is Role.OPERATOR:
-        return
-    if actor.role is not Role.ORG_ADMIN or actor.org_id != org_id:
-        raise Forbidden("only an operator, or an org-admin for their own organisation, manages users")
-    if role is Role.OPERATOR:
-        raise Forbidden("only an operator may make operator users")
+    _require_credential_issuer(actor, org_id, org_kind, role, "users")

@@ -173,20 +173,22 @@ def demo_load(ctx: click.Context) -> None:
     """Load demo members and a fictional campaign; prints one ready token per demo organisation."""
 
     result = load_demo(_hub(ctx))
-    table = Table(title=f"demo loaded: {result.stored} new objects ({result.total} in the campaign)")
-    table.add_column("organisation")
-    table.add_column("role")
-    table.add_column("token")
-    for org_name, role, secret in result.tokens:
-        table.add_row(org_name, role, secret)
+    title = f"demo loaded: {result.stored} new objects ({result.total} in the campaign)"
+    _print_table(title, ("organisation", "role", "token"), result.tokens)
+    _print_table(
+        "web sign-in (/web/login): one demo analyst per organisation",
+        ("organisation", "user", "password"),
+        result.users,
+    )
+
+
+def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, str, str]]) -> None:
+    table = Table(title=title)
+    for column in columns:
+        table.add_column(column)
+    for row in rows:
+        table.add_row(*row)
     Console(width=200).print(table)
-    users = Table(title="web sign-in (/web/login): one demo analyst per organisation")
-    users.add_column("organisation")
-    users.add_column("user")
-    users.add_column("password")
-    for org_name, user, password in result.users:
-        users.add_row(org_name, user, password)
-    Console(width=200).print(users)
 
 
 @main.command()
