@@ -44,11 +44,16 @@ class NewUser:
     """Shown once; only its argon2 hash is stored."""
 
 
+LANGUAGES = ("en", "zh-HK")
+"""Interface languages a user may choose; the first is the default."""
+
+
 @dataclass(frozen=True)
 class User:
     id: int
     name: str
     principal: Principal
+    language: str = LANGUAGES[0]
 
 
 def add_user(hub: Hub, org_name: str, name: str, role: Role, actor: Principal | None = None) -> NewUser:
@@ -135,7 +140,17 @@ def user_principal(hub: Hub, user_id: int) -> User | None:
         group_ids = members.groups_of(conn, row.org_id) if row else frozenset()
     if row is None or org is None or row.disabled is not None:
         return None
-    return User(row.id, row.name, Principal(org.id, org.name, OrgKind(org.kind), Role(row.role), group_ids))
+    who = Principal(org.id, org.name, OrgKind(org.kind), Role(row.role), group_ids)
+    language = row.language if row.language in LANGUAGES else LANGUAGES[0]
+    return User(row.id, row.name, who, language)
+
+
+def set_language(hub: Hub, user: User, language: str) -> None:
+    """A user chooses their own interface language."""
+    if language not in LANGUAGES:
+        raise Invalid(f"language must be one of {', '.join(LANGUAGES)}")
+    with write_transaction(hub.engine) as conn:
+        store.set_language(conn, user.id, language)
 
 
 def visible_object_count(hub: Hub, who: Principal) -> int:

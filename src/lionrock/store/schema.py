@@ -199,6 +199,7 @@ users = Table(
     Column("password_hash", String(200), nullable=False),  # argon2id, never the password
     Column("disabled", BigInteger, nullable=True),  # when it was disabled
     Column("created", BigInteger, nullable=False),
+    Column("language", String(16), nullable=True),  # the user's interface language; None = English
 )
 
 web_sessions = Table(

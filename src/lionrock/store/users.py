@@ -19,6 +19,7 @@ class UserRow:
     role: str
     password_hash: str
     disabled: int | None
+    language: str | None
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,15 @@ class SessionRow:
     csrf: str
 
 
-_USER_COLS = (users.c.id, users.c.org_id, users.c.name, users.c.role, users.c.password_hash, users.c.disabled)
+_USER_COLS = (
+    users.c.id,
+    users.c.org_id,
+    users.c.name,
+    users.c.role,
+    users.c.password_hash,
+    users.c.disabled,
+    users.c.language,
+)
 
 
 def add_user(conn: Connection, *, org_id: int, name: str, role: str, password_hash: str, now: int) -> int:
@@ -51,6 +60,10 @@ def user_by_id(conn: Connection, user_id: int) -> UserRow | None:
 
 def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:
     conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
+
+
+def set_language(conn: Connection, user_id: int, language: str) -> None:
+    conn.execute(update(users).where(users.c.id == user_id).values(language=language))
 
 
 def end_sessions(conn: Connection, user_id: int) -> None:

@@ -1,22 +1,43 @@
-"""Jinja2 rendering with autoescaping on, templates and CSS shipped in the package."""
+"""Jinja2 rendering: autoescaping on, one environment per interface language (thread-safe gettext),
+templates, CSS and the small amount of JavaScript shipped in the package."""
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
+from lionrock.hub.users import LANGUAGES
+from lionrock.web.i18n import LANGUAGE_NAMES, hk_time, translations
+
 STATIC = Path(__file__).parent / "static"
 
-_ENV = Environment(
-    loader=PackageLoader("lionrock.web", "templates"),
-    autoescape=select_autoescape(default=True, default_for_string=True),
-    auto_reload=False,
-)
+
+@cache
+def environment(language: str) -> Environment:
+    env = Environment(
+        loader=PackageLoader("lionrock.web", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        auto_reload=False,
+        extensions=["jinja2.ext.i18n"],
+    )
+    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    env.filters["hktime"] = hk_time
+    env.globals["languages"] = LANGUAGE_NAMES
+    return env
 
 
-def render(template: str, status: int = 200, headers: dict[str, str] | None = None, **context: Any) -> HTMLResponse:
-    html = _ENV.get_template(template).render(**context)
+def gettext_for(language: str) -> Any:
+    """`_` for Python code that builds text shown on a page (flash messages, chart labels)."""
+    return translations(language).gettext
+
+
+def render(
+    template: str, status: int = 200, headers: dict[str, str] | None = None, lang: str = LANGUAGES[0], **context: Any
+) -> HTMLResponse:
+    language = lang if lang in LANGUAGES else LANGUAGES[0]
+    html = environment(language).get_template(template).render(lang=language, **context)
     return HTMLResponse(html, status_code=status, headers=headers)

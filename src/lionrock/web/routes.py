@@ -1,96 +1,55 @@
-"""/web/login, /web/logout and /web/: sign-in, sign-out and the signed-in home page.
-
-Every route sits behind `guard`: it resolves the session cookie and refuses (403) any state-changing
-request without the CSRF token that belongs to it, so a route added later cannot forget the check.
-"""
+"""/web/login, /web/logout, /web/language and the home page; `mount_web` puts every page module
+together. A page module makes its router with `context.page_router()` and is listed in `_PAGES`."""
 
 from __future__ import annotations
 
-from typing import Any
-from urllib.parse import parse_qs
-
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, FastAPI, Request
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import RedirectResponse, Response
 from starlette.staticfiles import StaticFiles
 
 from lionrock.access.throttle import client_key
+from lionrock.errors import Invalid
 from lionrock.http.auth import failed_logins
-from lionrock.hub import Hub
 from lionrock.hub.logins import record_failed_logins
-from lionrock.hub.users import PasswordRejected, visible_object_count
-from lionrock.hub.web_sessions import Session, session, sign_in, sign_out
-from lionrock.web.pages import STATIC, render
-from lionrock.web.security import (
-    CSRF_FIELD,
-    CSRF_HEADER,
-    PRE_COOKIE,
-    SESSION_COOKIE,
-    STATE_CHANGING,
-    WEB,
-    PreSession,
-    WebHeaders,
+from lionrock.hub.users import LANGUAGES, PasswordRejected, set_language, visible_object_count
+from lionrock.hub.web_sessions import Session, sign_in, sign_out
+from lionrock.web.context import (
+    SignInRequired,
+    WebRefused,
+    form,
+    hub_of,
+    page,
+    page_router,
+    presession_of,
+    principal,
+    viewer,
 )
+from lionrock.web.i18n import browser_language
+from lionrock.web.pages import STATIC, render
+from lionrock.web.security import PRE_COOKIE, SESSION_COOKIE, WEB, PreSession, WebHeaders
 
-_FORM_MAX = 16 * 1024
 _PRE_MAX_AGE = 3600
 
-
-class WebRefused(Exception):
-    """A web request refused before its handler ran (bad CSRF token, oversized form)."""
-
-    def __init__(self, status: int, message: str) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-
-
-def _hub(request: Request) -> Hub:
-    hub: Hub = request.app.state.hub
-    return hub
-
-
-def _presession(request: Request) -> PreSession:
-    pre: PreSession = request.app.state.web_presession
-    return pre
-
-
-async def guard(request: Request) -> None:
-    """Resolve the session; on POST/PUT/PATCH/DELETE demand the CSRF token (form field or header)
-    tied to it, or for the sign-in form the pre-session token tied to its cookie."""
-    hub = _hub(request)
-    request.state.web_session = await run_in_threadpool(session, hub, request.cookies.get(SESSION_COOKIE))
-    request.state.form = {}
-    if request.method not in STATE_CHANGING:
-        return
-    body = await request.body()
-    if len(body) > _FORM_MAX:
-        raise WebRefused(413, "the form is too large")
-    if request.headers.get("content-type", "").split(";")[0].strip() == "application/x-www-form-urlencoded":
-        parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=20)
-        request.state.form = {k: v[0] for k, v in parsed.items()}
-    sent = request.headers.get(CSRF_HEADER) or request.state.form.get(CSRF_FIELD)
-    current: Session | None = request.state.web_session
-    if request.url.path == f"{WEB}/login":
-        ok = _presession(request).valid(request.cookies.get(PRE_COOKIE), sent)
-    else:
-        ok = current is not None and current.csrf_ok(sent)
-    if not ok:
-        raise WebRefused(403, "this form has expired or did not come from this site; reload the page and try again")
-
-
-router = APIRouter(prefix=WEB, include_in_schema=False, dependencies=[Depends(guard)])
+router = page_router()
 
 
 def _secure(request: Request) -> bool:
-    return bool(_hub(request).settings.web_secure_cookie) or request.url.scheme == "https"
+    return bool(hub_of(request).settings.web_secure_cookie) or request.url.scheme == "https"
 
 
 def _login_page(request: Request, status: int = 200, message: str = "", name: str = "", **headers: str) -> Response:
-    pre = _presession(request)
+    pre = presession_of(request)
     nonce = pre.new_nonce()
     response = render(
-        "login.html", status, headers or None, title="Sign in", csrf=pre.token_for(nonce), message=message, name=name
+        "login.html",
+        status,
+        headers or None,
+        lang=browser_language(request.headers.get("accept-language", "")),
+        title="Sign in",
+        csrf=pre.token_for(nonce),
+        message=message,
+        name=name,
     )
     response.set_cookie(
         PRE_COOKIE,
@@ -112,7 +71,7 @@ async def login_form(request: Request) -> Response:
 
 @router.post("/login")
 async def login(request: Request) -> Response:
-    hub = _hub(request)
+    hub = hub_of(request)
     form: dict[str, str] = request.state.form
     name, password = form.get("name", "").strip(), form.get("password", "")
     client = client_key(request.client.host if request.client else None)
@@ -143,39 +102,55 @@ async def login(request: Request) -> Response:
 async def logout(request: Request) -> Response:
     current: Session | None = request.state.web_session
     if current is not None:
-        await run_in_threadpool(sign_out, _hub(request), current)
+        await run_in_threadpool(sign_out, hub_of(request), current)
     response = RedirectResponse(f"{WEB}/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/", secure=_secure(request), httponly=True, samesite="strict")
     return response
 
 
+@router.post("/language")
+async def choose_language(request: Request) -> Response:
+    """The signed-in user's interface language, kept with the user; back to the page they were on."""
+    current = viewer(request)
+    fields = form(request)
+    try:
+        await run_in_threadpool(set_language, hub_of(request), current.user, fields.get("language", ""))
+    except Invalid as exc:
+        raise WebRefused(400, str(exc)) from exc
+    back = fields.get("next", "")
+    # only a path on this site: never an open redirect
+    target = back if back.startswith(f"{WEB}/") and not back.startswith("//") and "\\" not in back else f"{WEB}/"
+    return RedirectResponse(target, status_code=303)
+
+
 @router.get("/")
 async def home(request: Request) -> Response:
-    current: Session | None = request.state.web_session
-    if current is None:
-        return RedirectResponse(f"{WEB}/login", status_code=303)
-    who = current.user.principal
-    count = await run_in_threadpool(visible_object_count, _hub(request), who)
-    context: dict[str, Any] = {
-        "title": "Home",
-        "user": current.user.name,
-        "org": who.org_name,
-        "role": who.role.value,
-        "count": count,
-        "csrf": current.csrf,
-    }
-    return render("home.html", **context)
+    who = principal(request)
+    count = await run_in_threadpool(visible_object_count, hub_of(request), who)
+    return page(request, "home.html", "Home", active="dashboard", count=count)
 
 
 async def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WebRefused)
-    return render("error.html", exc.status, title="Refused", heading="Refused", message=exc.message)
+    current: Session | None = getattr(request.state, "web_session", None)
+    language = current.user.language if current else LANGUAGES[0]
+    return render("error.html", exc.status, lang=language, title="Refused", heading="Refused", message=exc.message)
+
+
+async def _sign_in_first(request: Request, exc: Exception) -> Response:
+    return RedirectResponse(f"{WEB}/login", status_code=303)
+
+
+_PAGES: list[APIRouter] = [router]
+"""Every page module's router; a new page module adds its router here."""
 
 
 def mount_web(app: FastAPI) -> None:
     """The web pages, their stylesheet and their security headers."""
     app.state.web_presession = PreSession()
     app.add_exception_handler(WebRefused, _refused)
-    app.include_router(router)
+    app.add_exception_handler(SignInRequired, _sign_in_first)
+    for pages in _PAGES:
+        app.include_router(pages)
     app.mount(f"{WEB}/static", StaticFiles(directory=STATIC), name="web-static")
     app.add_middleware(WebHeaders)
