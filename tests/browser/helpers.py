@@ -188,6 +188,80 @@ def check_accessibility(page: Page, tags: tuple[str, ...] = WCAG_TAGS, skip_rule
         raise AssertionError("\n".join(lines))
 
 
+FOCUS_PROBE = r"""() => {
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const style = getComputedStyle(el);
+  const box = el.getBoundingClientRect();
+  const width = parseFloat(style.outlineWidth) || 0;
+  const offset = parseFloat(style.outlineOffset) || 0;
+  // what lies under the outline: sample just outside the element's left (else right) edge
+  let x = box.left - offset - width / 2;
+  if (x < 0) x = box.right + offset + width / 2;
+  const y = Math.min(Math.max(box.top + box.height / 2, 0), innerHeight - 1);
+  let behind = 'rgb(255, 255, 255)';
+  for (const under of document.elementsFromPoint(x, y)) {
+    if (under === el || el.contains(under)) continue;
+    const bg = getComputedStyle(under).backgroundColor;
+    if (bg && bg !== 'transparent' && !/rgba\(.*,\s*0\)$/.test(bg)) { behind = bg; break; }
+  }
+  const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '')
+    + (typeof el.className === 'string' && el.className ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+  return {
+    name, tag: el.tagName.toLowerCase(), id: el.id, text: (el.innerText || el.value || '').trim().slice(0, 40),
+    outline: style.outlineStyle, width, color: style.outlineColor, behind,
+    onScreen: box.width > 0 && box.height > 0 && box.left >= 0 && box.top >= 0
+              && box.right <= innerWidth && box.bottom <= innerHeight,
+  };
+}"""
+"""What has the keyboard focus and how it shows, or null when nothing in the page has it."""
+
+
+def _luminance(css_colour: str) -> float:
+    channels = [float(c) for c in re.findall(r"[\d.]+", css_colour)[:3]]
+    linear = [c / 255 / 12.92 if c / 255 <= 0.04045 else ((c / 255 + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def contrast(first: str, second: str) -> float:
+    """WCAG contrast ratio of two CSS rgb()/rgba() colours (alpha ignored)."""
+    a, b = sorted((_luminance(first), _luminance(second)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+def tab_through(page: Page, limit: int = 100) -> list[dict[str, Any]]:
+    """Press Tab from the top of the page until the focus leaves it (or `limit` stops): each stop."""
+    page.evaluate("() => { if (document.activeElement) document.activeElement.blur(); window.scrollTo(0, 0); }")
+    stops: list[dict[str, Any]] = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(FOCUS_PROBE)
+        if stop is None:
+            break
+        stops.append(stop)
+    return stops
+
+
+def check_focus_visible(page: Page) -> list[dict[str, Any]]:
+    """Tab through the page; fail unless every stop shows a focus outline at least 2 px wide, on screen,
+    with 3:1 contrast against what lies under it (WCAG 2.1 2.4.7 and 1.4.11). Returns the stops."""
+    stops = tab_through(page)
+    problems = []
+    for stop in stops:
+        where = f"{stop['name']} {stop['text']!r}"
+        if stop["outline"] == "none" or stop["width"] < 2:
+            problems.append(f"{where}: no focus outline ({stop['outline']} {stop['width']}px)")
+        elif (ratio := contrast(stop["color"], stop["behind"])) < 3:
+            problems.append(f"{where}: focus outline {stop['color']} on {stop['behind']} has contrast {ratio:.2f}:1")
+        if not stop["onScreen"]:
+            problems.append(f"{where}: focused but not on screen")
+    if not stops:
+        problems.append("nothing in the page takes the keyboard focus")
+    if problems:
+        raise AssertionError(f"focus not visible on {page.url}:\n" + "\n".join(f"- {p}" for p in problems))
+    return stops
+
+
 def screenshot(page: Page, name: str, directory: Path = ARTIFACTS, full_page: bool = True) -> Path:
     """Save a PNG of the page as <directory>/<name>.png (test-artifacts/ by default)."""
     if not re.fullmatch(r"[A-Za-z0-9_.-]+", name):

@@ -15,6 +15,8 @@ from tests.browser.helpers import (
     VIEWPORT,
     LiveHub,
     check_accessibility,
+    check_focus_visible,
+    contrast,
     csp_violations,
     screenshot,
     serve_hub,
@@ -23,18 +25,6 @@ from tests.browser.helpers import (
 )
 
 BANK = "Victoria Harbour Bank"
-
-FOCUS_STYLE = """() => {
-  const el = document.activeElement;
-  const style = getComputedStyle(el);
-  const box = el.getBoundingClientRect();
-  return {
-    tag: el.tagName.toLowerCase(), id: el.id, cls: el.className, text: (el.textContent || '').trim(),
-    outline: style.outlineStyle, width: parseFloat(style.outlineWidth),
-    visible: box.width > 0 && box.height > 0 && box.left >= 0 && box.top >= 0
-             && box.right <= innerWidth && box.bottom <= innerHeight,
-  };
-}"""
 
 GLYPHS = """(chars) => {
   // Draw each character in the page's own font; glyphs missing from every font all come out as the
@@ -76,19 +66,26 @@ def test_sign_in_with_the_form_reaches_home(browser_page: Page, live: LiveHub) -
     assert csp_violations(page) == []
 
 
-def test_keyboard_reaches_the_skip_link_first_then_the_fields_with_visible_focus(browser_page: Page) -> None:
+def test_keyboard_reaches_the_skip_link_first_then_the_fields_with_visible_focus(
+    browser_page: Page, live: LiveHub
+) -> None:
     page = browser_page
     page.goto("/web/login")
-    expected = [("a", "skip"), ("a", "brand"), ("input", "name"), ("input", "password"), ("button", "")]
-    seen = []
-    for tag, mark in expected:
-        page.keyboard.press("Tab")
-        focus = page.evaluate(FOCUS_STYLE)
-        seen.append(focus)
-        assert focus["tag"] == tag and mark in (focus["id"], focus["cls"]), seen
-        assert focus["outline"] != "none" and focus["width"] >= 2, f"no visible focus on {focus}"
-        assert focus["visible"], f"focused but off screen: {focus}"
-    assert seen[0]["text"] == "Skip to content"
+    stops = check_focus_visible(page)
+    assert [s["name"] for s in stops] == [
+        "a.skip",
+        "a.brand",
+        "input#name",
+        "input#password",
+        "button",
+    ], stops
+    assert stops[0]["text"] == "Skip to content"
+
+    _home_as(page, live, live.user_of(BANK))
+    stops = check_focus_visible(page)
+    names = [s["name"] for s in stops]
+    assert names[:2] == ["a.skip", "a.brand"] and "select#language-choice" in names, names
+    assert stops[-1]["text"] == "Sign out", stops
 
     # the skip link takes the keyboard past the header, straight to the form
     page.goto("/web/login")
@@ -280,3 +277,18 @@ def test_the_accessibility_checker_fails_on_violations_naming_their_targets(brow
         ("html-has-lang", "html"),
     ]:
         assert f"- {rule} (" in message and target in message, message
+
+
+def test_the_focus_check_fails_on_a_missing_or_faint_outline(browser_page: Page) -> None:
+    """Guards check_focus_visible: no outline, and an outline too faint for its background, both fail."""
+    page = browser_page
+    page.goto("/web/login")
+    page.locator("#name").evaluate("(el) => el.style.setProperty('outline', 'none')")
+    page.locator("#password").evaluate("(el) => el.style.setProperty('outline-color', '#eee')")
+    with pytest.raises(AssertionError) as failure:
+        check_focus_visible(page)
+    message = str(failure.value)
+    assert "input#name '': no focus outline" in message, message
+    assert "input#password '': focus outline rgb(238, 238, 238)" in message, message
+    assert "a.skip" not in message and "button" not in message, message
+    assert round(contrast("rgb(0, 0, 0)", "rgb(255, 255, 255)"), 1) == 21.0
