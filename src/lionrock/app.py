@@ -22,7 +22,7 @@ from lionrock.rest.intake import router as intake_router
 from lionrock.settings import Settings
 from lionrock.taxii.api import router as taxii_router
 from lionrock.taxii.media import taxii_error
-from lionrock.web.routes import mount_web
+from lionrock.web.routes import error_page, is_web, mount_web
 
 _TITLES = {
     400: "Bad Request",
@@ -51,12 +51,14 @@ def _error(
 ) -> Response:
     if _is_taxii(request):
         response: Response = taxii_error(status, _TITLES.get(status, "Error"), message)
+    elif is_web(request.url.path):  # people get a page, with the web security headers
+        response = error_page(request, status, message)
     else:
         body: dict[str, object] = {"status": status, "message": message}
         if problems is not None:
             body["problems"] = problems
         response = JSON({"error": body}, status_code=status)
-    if status == 401:
+    if status == 401 and not is_web(request.url.path):
         response.headers["WWW-Authenticate"] = 'Basic realm="lionrock", Bearer'
     for k, v in (headers or {}).items():
         response.headers[k] = v

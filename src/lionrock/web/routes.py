@@ -12,9 +12,10 @@ from lionrock.access.throttle import client_key
 from lionrock.errors import Invalid
 from lionrock.http.auth import failed_logins
 from lionrock.hub.logins import record_failed_logins
-from lionrock.hub.users import LANGUAGES, PasswordRejected, set_language, visible_object_count
+from lionrock.hub.users import PasswordRejected, set_language, visible_object_count
 from lionrock.hub.web_sessions import Session, sign_in, sign_out
 from lionrock.web.context import (
+    N_,
     SignInRequired,
     WebRefused,
     form,
@@ -130,11 +131,24 @@ async def home(request: Request) -> Response:
     return page(request, "home.html", "Home", active="dashboard", count=count)
 
 
+def is_web(path: str) -> bool:
+    return path == WEB or path.startswith(f"{WEB}/")
+
+
+def error_page(request: Request, status: int, message: str) -> Response:
+    """An error under /web as a page for people (not JSON), in the viewer's language: the signed-in
+    user's, else the browser's. Also used by the app for errors no page handled (404, 405, …)."""
+    current: Session | None = getattr(request.state, "web_session", None)
+    language = current.user.language if current else browser_language(request.headers.get("accept-language", ""))
+    heading = N_("Refused")
+    if status == 404:
+        heading, message = N_("Not found"), N_("There is no page at this address.")
+    return render("error.html", status, lang=language, title=heading, heading=heading, message=message)
+
+
 async def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WebRefused)
-    current: Session | None = getattr(request.state, "web_session", None)
-    language = current.user.language if current else LANGUAGES[0]
-    return render("error.html", exc.status, lang=language, title="Refused", heading="Refused", message=exc.message)
+    return error_page(request, exc.status, exc.message)
 
 
 async def _sign_in_first(request: Request, exc: Exception) -> Response:
