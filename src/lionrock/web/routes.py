@@ -14,6 +14,7 @@ from lionrock.http.auth import failed_logins
 from lionrock.hub.logins import record_failed_logins
 from lionrock.hub.users import LANGUAGES, PasswordRejected, set_language, visible_object_count
 from lionrock.hub.web_sessions import Session, sign_in, sign_out
+from lionrock.web import admin, audit
 from lionrock.web.context import (
     SignInRequired,
     WebRefused,
@@ -26,7 +27,7 @@ from lionrock.web.context import (
     viewer,
 )
 from lionrock.web.i18n import browser_language
-from lionrock.web.pages import STATIC, render
+from lionrock.web.pages import STATIC, gettext_for, render
 from lionrock.web.security import PRE_COOKIE, SESSION_COOKIE, WEB, PreSession, WebHeaders
 
 _PRE_MAX_AGE = 3600
@@ -134,14 +135,17 @@ async def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WebRefused)
     current: Session | None = getattr(request.state, "web_session", None)
     language = current.user.language if current else LANGUAGES[0]
-    return render("error.html", exc.status, lang=language, title="Refused", heading="Refused", message=exc.message)
+    # translated here, as plain text: Jinja's newstyle `_()` marks its result safe, so a message that
+    # carries user input (a name in "no user 'x'") must never go through `_()` in the template
+    message = gettext_for(language)(exc.message)
+    return render("error.html", exc.status, lang=language, title="Refused", heading="Refused", message=message)
 
 
 async def _sign_in_first(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"{WEB}/login", status_code=303)
 
 
-_PAGES: list[APIRouter] = [router]
+_PAGES: list[APIRouter] = [router, admin.router, audit.router]
 """Every page module's router; a new page module adds its router here."""
 
 
