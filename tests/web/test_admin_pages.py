@@ -309,3 +309,13 @@ def test_every_admin_post_needs_the_csrf_token(web: TestClient, world: World, ot
     assert "dora" not in {o.name for o in directory.organisations(world.hub)}
     groups = {g.name: set(g.members) for g in directory.sharing_groups(world.hub, world.principals["ops"])}
     assert groups == {"circle": {"bank-a", "bank-b"}, "le": {"police", "hkma"}}
+
+
+def test_the_admin_and_audit_pages_speak_chinese(web: TestClient, world: World, otto: str) -> None:
+    csrf = _signed_in(web, "otto", otto)
+    web.post("/web/language", data={"csrf": csrf, "language": "zh-HK", "next": "/web/admin"})
+    html = web.get("/web/admin").text
+    assert "所有機構的用戶" in html and "共享群組" in html and "新增成員至 circle" in html
+    assert "審計紀錄" in web.get("/web/audit").text
+    refused = web.post("/web/admin/users/disable", data={"csrf": csrf, "name": "nobody"})
+    assert refused.status_code == 404 and "你管理的機構中沒有此用戶" in refused.text
