@@ -58,3 +58,18 @@ def test_translations_keep_their_placeholders() -> None:
     placeholder = re.compile(r"%\((\w+)\)s")
     wrong = {k: v for k, v in _catalogue().items() if v and set(placeholder.findall(k)) != set(placeholder.findall(v))}
     assert not wrong
+
+
+def test_translating_a_variable_never_makes_it_markup() -> None:
+    from lionrock.web.pages import environment
+
+    for language in ("en", "zh-HK"):
+        env = environment(language)
+        shown = env.from_string("{{ _(x) }}|{{ _('Sign in') }}").render(x="<script>alert(1)</script>")
+        assert "<script>" not in shown and "&lt;script&gt;" in shown
+        trans = env.from_string(
+            "{% trans count=n %}Your organisation may see <strong>{{ count }}</strong> object."
+            "{% pluralize %}Your organisation may see <strong>{{ count }}</strong> objects."
+            "{% endtrans %}"
+        ).render(n=2)
+        assert "<strong>2</strong>" in trans

@@ -83,3 +83,22 @@ def require_user_admin(actor: Principal | None, org_id: int, org_kind: OrgKind, 
     organisation, an org-admin those of its own; operator users exist only in operator organisations
     and only operators make them."""
     _require_credential_issuer(actor, org_id, org_kind, role, "users")
+
+
+def user_scope(who: Principal) -> TokenScope:
+    """Whose web users a principal may list: the token rule (org-admins their own organisation's,
+    operators everyone's, others none)."""
+    if not who.role.manages_own_org:
+        raise Forbidden("only org-admins and operators list users")
+    return TokenScope(None if who.role is Role.OPERATOR else who.org_id)
+
+
+def grantable_roles(actor: Principal) -> tuple[Role, ...]:
+    """The roles an actor may give a user or token of an organisation it manages (what a form offers;
+    `_require_credential_issuer` still decides each request): operators every role (operator only in
+    operator organisations), org-admins every role but operator, others none."""
+    if actor.role is Role.OPERATOR:
+        return tuple(Role)
+    if actor.role is Role.ORG_ADMIN:
+        return tuple(r for r in Role if r is not Role.OPERATOR)
+    return ()

@@ -36,6 +36,8 @@ class TokenView:
     prefix: str
     expires: int | None
     revoked: bool
+    created: int
+    last_used: int | None
 
 
 @dataclass(frozen=True)
@@ -68,7 +70,17 @@ def tokens(hub: Hub, who: Principal) -> list[TokenView]:
     with read_transaction(hub.engine) as conn:
         names = {o.id: o.name for o in members.all_orgs(conn)}
         return [
-            TokenView(t.id, names.get(t.org_id, ""), t.name, t.role, t.prefix, t.expires, t.revoked is not None)
+            TokenView(
+                t.id,
+                names.get(t.org_id, ""),
+                t.name,
+                t.role,
+                t.prefix,
+                t.expires,
+                t.revoked is not None,
+                t.created,
+                t.last_used,
+            )
             for t in members.tokens_of(conn, scope.org_id)
         ]
 
@@ -79,3 +91,19 @@ def audit_entries(hub: Hub, who: Principal, limit: int) -> list[AuditView]:
     with read_transaction(hub.engine) as conn:
         rows = audit.entries(conn, org_id=org_id, limit=limit)
     return [AuditView(e.seq, e.at, e.action, e.subject, e.detail) for e in rows]
+
+
+@dataclass(frozen=True)
+class AuditPage:
+    entries: list[AuditView]
+    older: int | None
+    """The `before` for the next (older) page; None on the last page."""
+
+
+def audit_page(hub: Hub, who: Principal, before: int | None, limit: int) -> AuditPage:
+    """One page of the caller's own organisation's entries, newest first, older than seq `before`."""
+    org_id = audit_scope(who)
+    with read_transaction(hub.engine) as conn:
+        rows = audit.entries(conn, org_id=org_id, limit=limit + 1, before=before)
+    shown = [AuditView(e.seq, e.at, e.action, e.subject, e.detail) for e in rows[:limit]]
+    return AuditPage(shown, shown[-1].seq if len(rows) > limit else None)

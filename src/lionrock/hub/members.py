@@ -83,6 +83,36 @@ def add_group(hub: Hub, name: str, member_names: list[str], actor: Principal | N
         return gid
 
 
+def add_group_member(hub: Hub, group_name: str, org_name: str, actor: Principal | None = None) -> None:
+    """Add an organisation to a sharing group (operators): it sees what was shared with the group."""
+    _change_membership(hub, group_name, org_name, actor, join=True)
+
+
+def remove_group_member(hub: Hub, group_name: str, org_name: str, actor: Principal | None = None) -> None:
+    """Take an organisation out of a sharing group (operators)."""
+    _change_membership(hub, group_name, org_name, actor, join=False)
+
+
+def _change_membership(hub: Hub, group_name: str, org_name: str, actor: Principal | None, join: bool) -> None:
+    require_member_admin(actor)
+    with write_transaction(hub.engine) as conn:
+        group = members.group_by_name(conn, group_name)
+        if group is None:
+            raise NotFound(f"no sharing group named {group_name!r}")
+        org = _org_named(conn, org_name)
+        current = members.group_member_ids(conn, group[0])
+        if join:
+            if org.id in current:
+                raise Conflict(f"{org_name!r} is already a member of {group_name!r}")
+            members.add_group_member(conn, group[0], org.id)
+        else:
+            if org.id not in current:
+                raise NotFound(f"{org_name!r} is not a member of {group_name!r}")
+            members.remove_group_member(conn, group[0], org.id)
+        action = "group.member.add" if join else "group.member.remove"
+        record(conn, hub, actor, action, subject=group_name, detail={"org": org.name})
+
+
 def create_token(
     hub: Hub,
     org_name: str,

@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from sqlalchemy import Connection
 
 from lionrock.access.model import OrgKind, Principal, Role
-from lionrock.access.permissions import require_user_admin
+from lionrock.access.permissions import require_user_admin, user_scope
 from lionrock.access.policy import visibility_for
 from lionrock.errors import Conflict, Invalid, NotFound, Unauthorized
 from lionrock.hub.auditing import record
@@ -80,15 +81,56 @@ def add_user(hub: Hub, org_name: str, name: str, role: Role, actor: Principal | 
 def disable_user(hub: Hub, name: str, actor: Principal | None = None) -> None:
     """Disable a user and end its sessions. A user of another organisation is 'not found' to org-admins."""
     with write_transaction(hub.engine) as conn:
-        row = store.user_by_name(conn, name)
-        if row is None or (actor is not None and actor.role is not Role.OPERATOR and actor.org_id != row.org_id):
-            raise NotFound(f"no user {name!r}")
-        org = members.org_by_id(conn, row.org_id)
-        if org is None:
-            raise NotFound(f"no user {name!r}")
-        require_user_admin(actor, org.id, OrgKind(org.kind), Role(row.role))
+        row = _managed_user(conn, name, actor)
         store.disable_user(conn, row.id, hub.clock())
         record(conn, hub, actor, "user.disable", subject=name)
+
+
+def reset_password(hub: Hub, name: str, actor: Principal | None = None) -> NewUser:
+    """A new generated password for an existing user (returned once); its sessions end, so the old
+    password and every open session stop working. A user of another organisation is 'not found' to
+    org-admins, as an unknown name is; unlike `ensure_user` this never creates a user."""
+    password = secrets.token_urlsafe(18)
+    password_hash = HASHER.hash(password)
+    with write_transaction(hub.engine) as conn:
+        row = _managed_user(conn, name, actor)
+        store.set_password_hash(conn, row.id, password_hash)
+        store.end_sessions(conn, row.id)
+        record(conn, hub, actor, "user.password.reset", subject=name)
+    return NewUser(row.id, password)
+
+
+def _managed_user(conn: Connection, name: str, actor: Principal | None) -> store.UserRow:
+    """The user an actor acts on, after the user-admin rule; another organisation's user is NotFound
+    (not Forbidden) to non-operators, so that names reveal nothing."""
+    row = store.user_by_name(conn, name)
+    if row is None or (actor is not None and actor.role is not Role.OPERATOR and actor.org_id != row.org_id):
+        raise NotFound(f"no user {name!r}")
+    org = members.org_by_id(conn, row.org_id)
+    if org is None:
+        raise NotFound(f"no user {name!r}")
+    require_user_admin(actor, org.id, OrgKind(org.kind), Role(row.role))
+    return row
+
+
+@dataclass(frozen=True)
+class UserView:
+    """What a user list shows: never the password or its hash."""
+
+    name: str
+    org: str
+    role: str
+    disabled: int | None
+    created: int
+
+
+def list_users(hub: Hub, who: Principal) -> list[UserView]:
+    """An org-admin's own organisation's users, an operator's every user (by name); others Forbidden."""
+    scope = user_scope(who)
+    with read_transaction(hub.engine) as conn:
+        names = {o.id: o.name for o in members.all_orgs(conn)}
+        rows = store.users_of(conn, scope.org_id)
+    return [UserView(u.name, names.get(u.org_id, ""), u.role, u.disabled, u.created) for u in rows]
 
 
 def ensure_user(hub: Hub, org_name: str, name: str, role: Role, actor: Principal | None = None) -> NewUser:

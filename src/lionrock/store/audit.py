@@ -138,11 +138,16 @@ def append(
     )
 
 
-def entries(conn: Connection, org_id: int | None = None, limit: int = 1000) -> list[AuditEntry]:
-    """Entries, newest first; restricted to one organisation's own actions when org_id is given."""
+def entries(
+    conn: Connection, org_id: int | None = None, limit: int = 1000, before: int | None = None
+) -> list[AuditEntry]:
+    """Entries, newest first; restricted to one organisation's own actions when org_id is given, and
+    to entries older than seq `before` when given (paging)."""
     stmt = select(*audit.c).order_by(audit.c.seq.desc()).limit(limit)
     if org_id is not None:
         stmt = stmt.where(audit.c.org_id == org_id)
+    if before is not None:
+        stmt = stmt.where(audit.c.seq < before)
     return [_entry(r) for r in conn.execute(stmt)]
 
 

@@ -80,6 +80,22 @@ def set_group_members(conn: Connection, group_id: int, org_ids: set[int]) -> Non
         conn.execute(insert(group_members), [{"group_id": group_id, "org_id": o} for o in sorted(org_ids)])
 
 
+def add_group_member(conn: Connection, group_id: int, org_id: int) -> None:
+    conn.execute(insert(group_members).values(group_id=group_id, org_id=org_id))
+
+
+def remove_group_member(conn: Connection, group_id: int, org_id: int) -> None:
+    conn.execute(
+        delete(group_members).where((group_members.c.group_id == group_id) & (group_members.c.org_id == org_id))
+    )
+
+
+def group_member_ids(conn: Connection, group_id: int) -> frozenset[int]:
+    return frozenset(
+        r[0] for r in conn.execute(select(group_members.c.org_id).where(group_members.c.group_id == group_id))
+    )
+
+
 def group_by_name(conn: Connection, name: str) -> tuple[int, str] | None:
     row = conn.execute(select(groups.c.id, groups.c.name).where(groups.c.name == name)).first()
     return (int(row[0]), str(row[1])) if row else None

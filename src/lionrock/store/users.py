@@ -23,6 +23,18 @@ class UserRow:
 
 
 @dataclass(frozen=True)
+class UserSummary:
+    """What a user list shows: never the password hash."""
+
+    id: int
+    org_id: int
+    name: str
+    role: str
+    disabled: int | None
+    created: int
+
+
+@dataclass(frozen=True)
 class SessionRow:
     user_id: int
     created: int
@@ -56,6 +68,16 @@ def user_by_name(conn: Connection, name: str) -> UserRow | None:
 def user_by_id(conn: Connection, user_id: int) -> UserRow | None:
     row = conn.execute(select(*_USER_COLS).where(users.c.id == user_id)).first()
     return UserRow(*row) if row else None
+
+
+def users_of(conn: Connection, org_id: int | None) -> list[UserSummary]:
+    """One organisation's users (every user when org_id is None), by name."""
+    stmt = select(users.c.id, users.c.org_id, users.c.name, users.c.role, users.c.disabled, users.c.created).order_by(
+        users.c.name
+    )
+    if org_id is not None:
+        stmt = stmt.where(users.c.org_id == org_id)
+    return [UserSummary(*r) for r in conn.execute(stmt)]
 
 
 def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:

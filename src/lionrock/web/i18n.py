@@ -8,6 +8,7 @@ Kong time whatever the server's zone.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
@@ -16,6 +17,7 @@ from zoneinfo import ZoneInfo
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
+from markupsafe import escape
 
 from lionrock.hub.users import LANGUAGES
 
@@ -43,6 +45,40 @@ def translations(language: str) -> NullTranslations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(buffer)
+
+
+@cache
+def catalogued() -> frozenset[str]:
+    """Every message id in the catalogue: the interface's own strings, which the catalogue test keeps
+    complete. Only these may carry markup when a template translates them."""
+    po = LOCALE_DIR / "zh_HK" / "LC_MESSAGES" / "messages.po"
+    if not po.exists():
+        return frozenset()
+    with po.open("rb") as f:
+        catalog = read_po(f, locale="zh_HK")
+    ids: set[str] = set()
+    for message in catalog:
+        ids.update(str(i) for i in (message.id if isinstance(message.id, tuple) else (message.id,)))
+    return frozenset(i for i in ids if i)
+
+
+def template_gettext(language: str) -> tuple[Callable[[str], str], Callable[[str, str, int], str]]:
+    """gettext and ngettext for templates. Jinja's newstyle `_()` marks what it returns as safe
+    markup; that is right for the interface's own strings and wrong for anything else passed to
+    `_()` (a message that carries what a request sent): those come back escaped, so an XSS payload
+    stays text even where a template translates a variable."""
+    found = translations(language)
+    trusted = catalogued()
+
+    def gettext(message: str) -> str:
+        return found.gettext(message) if message in trusted else escape(message)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        if singular in trusted:
+            return found.ngettext(singular, plural, n)
+        return escape(singular if n == 1 else plural)
+
+    return gettext, ngettext
 
 
 def browser_language(accept_language: str) -> str:

@@ -11,7 +11,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.responses import HTMLResponse
 
 from lionrock.hub.users import LANGUAGES
-from lionrock.web.i18n import LANGUAGE_NAMES, hk_time, translations
+from lionrock.web.i18n import LANGUAGE_NAMES, hk_time, template_gettext, translations
 
 STATIC = Path(__file__).parent / "static"
 
@@ -24,7 +24,8 @@ def environment(language: str) -> Environment:
         auto_reload=False,
         extensions=["jinja2.ext.i18n"],
     )
-    env.install_gettext_translations(translations(language), newstyle=True)  # type: ignore[attr-defined]
+    gettext, ngettext = template_gettext(language)
+    env.install_gettext_callables(gettext, ngettext, newstyle=True)  # type: ignore[attr-defined]
     env.filters["hktime"] = hk_time
     env.globals["languages"] = LANGUAGE_NAMES
     return env

@@ -14,6 +14,7 @@ from lionrock.http.auth import failed_logins
 from lionrock.hub.logins import record_failed_logins
 from lionrock.hub.users import PasswordRejected, set_language, visible_object_count
 from lionrock.hub.web_sessions import Session, sign_in, sign_out
+from lionrock.web import admin, audit
 from lionrock.web.context import (
     N_,
     SignInRequired,
@@ -27,7 +28,7 @@ from lionrock.web.context import (
     viewer,
 )
 from lionrock.web.i18n import browser_language
-from lionrock.web.pages import STATIC, render
+from lionrock.web.pages import STATIC, gettext_for, render
 from lionrock.web.security import PRE_COOKIE, SESSION_COOKIE, WEB, PreSession, WebHeaders
 
 _PRE_MAX_AGE = 3600
@@ -142,7 +143,11 @@ def error_page(request: Request, status: int, message: str) -> Response:
     language = current.user.language if current else browser_language(request.headers.get("accept-language", ""))
     heading = N_("Refused")
     if status == 404:
-        heading, message = N_("Not found"), N_("There is no page at this address.")
+        heading = N_("Not found")
+        if not message or message == "Not Found":  # no page here, rather than a page's own refusal
+            message = N_("There is no page at this address.")
+    # translated here, as plain text: the message may carry what the request sent
+    message = gettext_for(language)(message)
     return render("error.html", status, lang=language, title=heading, heading=heading, message=message)
 
 
@@ -155,7 +160,7 @@ async def _sign_in_first(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"{WEB}/login", status_code=303)
 
 
-_PAGES: list[APIRouter] = [router]
+_PAGES: list[APIRouter] = [router, admin.router, audit.router]
 """Every page module's router; a new page module adds its router here."""
 
 
