@@ -27,6 +27,7 @@ from lionrock.web.context import (
 )
 from lionrock.web.i18n import browser_language
 from lionrock.web.pages import STATIC, render
+from lionrock.web.search import router as search_router
 from lionrock.web.security import PRE_COOKIE, SESSION_COOKIE, WEB, PreSession, WebHeaders
 
 _PRE_MAX_AGE = 3600
@@ -141,7 +142,7 @@ async def _sign_in_first(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"{WEB}/login", status_code=303)
 
 
-_PAGES: list[APIRouter] = [router]
+_PAGES: list[APIRouter] = [router, search_router]
 """Every page module's router; a new page module adds its router here."""
 
 
