@@ -122,7 +122,7 @@ def test_an_anonymous_submission_shows_anonymous(web: TestClient, world: World, 
     assert "bank-b" not in web.get(f"/web/objects/{obj['id']}/export.json").text
 
 
-XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']
+XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 
 
 @pytest.mark.parametrize("payload", XSS)
@@ -184,11 +184,12 @@ def test_relationships_list_and_graph_show_only_visible_objects(
 
     sign_in(web, "carol", carol)
     page = web.get(f"/web/objects/{center['id']}").text
-    assert 'role="img"' in page and "<title id=\"graph-title\">" in page
+    assert 'role="img"' in page and '<title id="graph-title">' in page
     assert "public indicator" in page
     assert "circle indicator" not in page and rel_circle["id"] not in page
     svg = page.split("<svg", 1)[1].split("</svg>", 1)[0]
-    assert circle_only["id"] not in svg and seen_by_all["id"] in svg
+    assert circle_only["id"] not in svg and f'data-stix-id="{seen_by_all["id"]}"' in svg
+    assert "<a " not in svg
 
     web.cookies.clear()
     sign_in(web, "bob", passwords["bob"])
@@ -258,3 +259,13 @@ def test_pure_helpers_escape_and_describe() -> None:
     assert title_of({"type": "indicator", "id": "indicator--1", "pattern": "[x]"}) == "[x]"
     props = {p.label: p for p in properties({"type": "x", "id": "x--1", "custom": {"a": 1}, "name": "n"})}
     assert props["Name"].value == "n" and props["custom"].value == '{"a": 1}'
+
+
+def test_pages_hold_no_inline_script_or_style(web: TestClient, world: World, passwords: dict[str, str]) -> None:
+    center, other = malware("Styled"), indicator("5.6.7.8")
+    put(world, "bank-a", center, other, relationship(other["id"], center["id"]), community=True)
+    sign_in(web, "bob", passwords["bob"])
+    for url in (f"/web/objects/{center['id']}", "/web/search", "/web/search?q=styled"):
+        text = web.get(url).text
+        assert "<svg" in text or "search" in url
+        assert "<script" not in text and "<style" not in text and "style=" not in text, url

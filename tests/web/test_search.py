@@ -57,7 +57,12 @@ def test_a_defanged_ip_finds_the_indicator_by_its_pattern(
     second = indicator("9.9.9.9", pattern="[ipv4-addr:value = '9.9.9.9' OR ipv4-addr:value = '1.2.3.4']", name="x")
     put(world, "bank-a", wanted, near, second, tlp=Tlp.AMBER, groups=("circle",))
     sign_in(web, "bob", passwords["bob"])
-    for params in ({"observable": "1.2.3[.]4"}, {"q": "1.2.3[.]4"}, {"q": " 1[.]2[.]3[.]4 "}, {"observable": "1.2.3.4"}):
+    for params in (
+        {"observable": "1.2.3[.]4"},
+        {"q": "1.2.3[.]4"},
+        {"q": " 1[.]2[.]3[.]4 "},
+        {"observable": "1.2.3.4"},
+    ):
         page = web.get("/web/search", params=params)
         assert page.status_code == 200
         assert found(page.text) == {wanted["id"], second["id"]}, params  # not 1.2.3.45
@@ -145,7 +150,7 @@ def test_paging_walks_every_result_once(web: TestClient, world: World, passwords
     assert first == [o["id"] for o in reversed(made)][:3]  # newest first
 
 
-XSS = ['<script>alert(1)</script>', '"><img src=x onerror=alert(1)>']
+XSS = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>']
 
 
 def test_hostile_names_and_descriptions_render_as_text(

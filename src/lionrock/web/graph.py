@@ -48,7 +48,8 @@ def _positions(center: Node, others: list[Node]) -> dict[str, tuple[float, float
 def relationship_graph(center: Node, others: list[Node], edges: list[Edge], title: str, description: str) -> Markup:
     """The center object and its related objects as labelled boxes joined by labelled arrows, with a
     <title> and <desc> for assistive technology. Nodes beyond MAX_NODES are left out (the list
-    beside the graph has them all); edges to unknown nodes are dropped."""
+    beside the graph has them all, with links: an image holds no links, its content being
+    presentational to assistive technology); edges to unknown nodes are dropped."""
     others = [n for n in others if n.stix_id != center.stix_id][: MAX_NODES - 1]
     where = _positions(center, others)
     parts = [
@@ -93,11 +94,7 @@ def relationship_graph(center: Node, others: list[Node], edges: list[Edge], titl
             y + 13,
             _short(node.label),
         )
-        if node is center:
-            parts.append(Markup('<g class="{}">{}</g>').format(css, box))
-        else:
-            href = "/web/objects/" + node.stix_id
-            parts.append(Markup('<a href="{}"><g class="{}">{}</g></a>').format(href, css, box))
+        parts.append(Markup('<g class="{}" data-stix-id="{}">{}</g>').format(css, node.stix_id, box))
     parts.append(Markup("</svg>"))
     return Markup("").join(escape(p) for p in parts)
 

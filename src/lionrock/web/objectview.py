@@ -136,7 +136,9 @@ def _links(refs: object) -> list[Link]:
     for ref in refs:
         if not isinstance(ref, dict):
             continue
-        parts = [str(ref[k]) for k in ("source_name", "external_id", "description") if isinstance(ref.get(k), str | int)]
+        parts = [
+            str(ref[k]) for k in ("source_name", "external_id", "description") if isinstance(ref.get(k), str | int)
+        ]
         url = ref.get("url")
         link = url if isinstance(url, str) and _web_url(url) else None
         if isinstance(url, str) and link is None:
@@ -185,7 +187,9 @@ def properties(obj: dict[str, Any]) -> list[Prop]:
             props.append(Prop(label, kind, shown))
     for key in sorted(set(obj) - _KNOWN):
         value = obj[key]
-        props.append(Prop(key, "text" if isinstance(value, str) else "json", value if isinstance(value, str) else as_json(value)))
+        props.append(
+            Prop(key, "text" if isinstance(value, str) else "json", value if isinstance(value, str) else as_json(value))
+        )
     return props
 
 

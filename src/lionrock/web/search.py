@@ -305,7 +305,9 @@ def _object_data(hub: Hub, who: Principal, stix_id: str) -> dict[str, Any]:
     ]
     center = Node(stix_id, current.version.stix_type, title_of(obj))
     nodes = {
-        sid: Node(sid, related[sid].version.stix_type, title_of(related[sid].obj)) for sid in other_ids if sid in related
+        sid: Node(sid, related[sid].version.stix_type, title_of(related[sid].obj))
+        for sid in other_ids
+        if sid in related
     }
     edges = [
         Edge(str(b.get("source_ref")), str(b.get("target_ref")), str(b.get("relationship_type", "")))
@@ -342,7 +344,7 @@ async def object_page(request: Request, stix_id: str) -> Response:
             nodes,
             edges,
             _("Relationships of %(name)s") % {"name": center.label},
-            _("%(n)s related objects you may see, joined by arrows labelled with the relationship type.")
+            _("Related objects you may see: %(n)s. Arrows are labelled with the relationship type.")
             % {"n": len(nodes)},
         )
     return page(request, "object.html", N_("Object"), active="search", graph=graph, stix_id=stix_id, **data)
