@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 
 from lionrock.access.model import Role
 from lionrock.hub.users import add_user
+from lionrock.stix.sco_ids import deterministic_id
 from lionrock.stix.tlp import Tlp
 from tests.conftest import World
 from tests.factories import indicator, malware
@@ -55,7 +56,9 @@ def test_a_defanged_ip_finds_the_indicator_by_its_pattern(
     wanted = indicator("1.2.3.4", name="plain name")
     near = indicator("1.2.3.45", name="another")
     second = indicator("9.9.9.9", pattern="[ipv4-addr:value = '9.9.9.9' OR ipv4-addr:value = '1.2.3.4']", name="x")
-    put(world, "bank-a", wanted, near, second, tlp=Tlp.AMBER, groups=("circle",))
+    sco: dict[str, object] = {"type": "ipv4-addr", "spec_version": "2.1", "value": "1.2.3.4"}
+    sco["id"] = deterministic_id(sco)
+    put(world, "bank-a", wanted, near, second, sco, tlp=Tlp.AMBER, groups=("circle",))
     sign_in(web, "bob", passwords["bob"])
     for params in (
         {"observable": "1.2.3[.]4"},
@@ -65,7 +68,7 @@ def test_a_defanged_ip_finds_the_indicator_by_its_pattern(
     ):
         page = web.get("/web/search", params=params)
         assert page.status_code == 200
-        assert found(page.text) == {wanted["id"], second["id"]}, params  # not 1.2.3.45
+        assert found(page.text) == {wanted["id"], second["id"], sco["id"]}, params  # not 1.2.3.45
     assert "1.2.3.4" in web.get("/web/search", params={"q": "1.2.3[.]4"}).text
 
 
@@ -171,6 +174,9 @@ def test_hostile_names_and_descriptions_render_as_text(
     [
         {"from": "yesterday"},
         {"to": "2026-13-01"},
+        {"to": "9999-12-31"},
+        {"from": "0001-01-01"},
+        {"from": "2026-1-1"},
         {"from": "2026-02-02", "to": "2026-02-01"},
         {"tlp": "purple"},
         {"limit": "ten"},

@@ -26,6 +26,7 @@ ANONYMOUS = "anonymous"
 MAX_TEXT = 200
 MAX_WORDS = 12
 MAX_OBSERVABLE = 2000
+MAX_LIMIT = 1000
 _EPOCH = datetime(1970, 1, 1, tzinfo=ZoneInfo("UTC"))
 _PHONE_RE = re.compile(r"^\+?[0-9][0-9 ().-]{6,24}$")
 _TOKEN_RE = re.compile(r"^\S+$")
@@ -144,6 +145,10 @@ def search(hub: Hub, principal: Principal, req: SearchRequest) -> SearchResult:
         raise BadRequest(f"the search text may have at most {MAX_TEXT} characters and {MAX_WORDS} words")
     if len(req.observable) > MAX_OBSERVABLE:
         raise BadRequest(f"an observable may have at most {MAX_OBSERVABLE} characters")
+    if not 1 <= req.limit <= MAX_LIMIT:
+        raise BadRequest(f"a page holds 1 to {MAX_LIMIT} results")
+    if any(d.year < 1900 or d.year > 9000 for d in (req.date_from, req.date_to) if d):
+        raise BadRequest("dates must lie between the years 1900 and 9000")
     if req.date_field not in ("added", "modified"):
         raise BadRequest("the date may be 'added' or 'modified'")
     if req.date_from and req.date_to and req.date_from > req.date_to:

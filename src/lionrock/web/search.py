@@ -92,7 +92,10 @@ def _day(text: str) -> date | None:
     try:
         if len(text) != 10:
             raise ValueError(text)
-        return date.fromisoformat(text)
+        day = date.fromisoformat(text)
+        if not 1900 <= day.year <= 9000:
+            raise ValueError(text)
+        return day
     except ValueError as exc:
         raise WebRefused(400, N_("Dates are days written as YYYY-MM-DD, such as 2026-11-23.")) from exc
 
