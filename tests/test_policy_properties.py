@@ -5,13 +5,16 @@ producer of someone else's anonymous submission."""
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
+from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -20,12 +23,15 @@ from lionrock.access.model import Audience, OrgKind, Principal, Release, Role
 from lionrock.access.policy import can_see, outward_visibility_for, visibility_for
 from lionrock.app import create_app
 from lionrock.hub import Hub
+from lionrock.hub import users as hub_users
 from lionrock.hub.collections import COMMUNITY_ID, group_collection_id
 from lionrock.hub.members import org_identity_id
+from lionrock.hub.users import add_user
 from lionrock.settings import Settings
 from lionrock.stix.tlp import Tlp
 from tests.conftest import ORGS, PG_URL, World, _reset_postgres, build_world
 from tests.factories import indicator, malware, relationship, sighting
+from tests.web.helpers import sign_in
 
 ORG_NAMES = sorted(ORGS)
 GROUPS = {"circle": {"bank-a", "bank-b"}, "le": {"police", "hkma"}}
@@ -136,36 +142,42 @@ def _check_anonymity(
         assert producer not in item["meta"]["audience"]["orgs"]
 
 
+def _publish(client: TestClient, world: World, scenario: list[Pub]) -> dict[str, tuple[Release, dict[str, Any]]]:
+    """Publish each generated publication over REST; the model of what was stored and how."""
+    model: dict[str, tuple[Release, dict[str, Any]]] = {}
+    for pub in scenario:
+        objs = _objects(pub, list(model))
+        if not objs:
+            continue
+        response = client.post(
+            "/api/v1/bundles",
+            headers=world.auth(pub.org),
+            json={
+                "bundle": {"type": "bundle", "id": "bundle--3d8f2a1e-5b8c-4c2a-9f1e-0a1b2c3d4e5f", "objects": objs},
+                "tlp": pub.tlp.value,
+                "audience": pub.audience,
+                "anonymous": pub.anonymous,
+            },
+        )
+        if any(pub.org not in GROUPS[g] for g in pub.audience.get("groups", [])):
+            assert response.status_code == 403, response.text  # only your own groups
+            continue
+        if pub.tlp is Tlp.RED and "orgs" not in pub.audience:
+            assert response.status_code == 422, response.text
+            continue
+        assert response.status_code == 201, response.text
+        release = Release(world.org_ids[pub.org], pub.tlp, _audience(world, pub.audience), pub.anonymous)
+        for obj in objs:
+            model[obj["id"]] = (release, obj)
+    return model
+
+
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(pubs, min_size=1, max_size=6))
 def test_every_read_path_obeys_the_policy(scenario: list[Pub]) -> None:
     with fresh_hub() as hub, TestClient(create_app(hub.settings, hub)) as client:
         world = build_world(hub)
-        model: dict[str, tuple[Release, dict[str, Any]]] = {}
-        for pub in scenario:
-            objs = _objects(pub, list(model))
-            if not objs:
-                continue
-            response = client.post(
-                "/api/v1/bundles",
-                headers=world.auth(pub.org),
-                json={
-                    "bundle": {"type": "bundle", "id": "bundle--3d8f2a1e-5b8c-4c2a-9f1e-0a1b2c3d4e5f", "objects": objs},
-                    "tlp": pub.tlp.value,
-                    "audience": pub.audience,
-                    "anonymous": pub.anonymous,
-                },
-            )
-            if any(pub.org not in GROUPS[g] for g in pub.audience.get("groups", [])):
-                assert response.status_code == 403, response.text  # only your own groups
-                continue
-            if pub.tlp is Tlp.RED and "orgs" not in pub.audience:
-                assert response.status_code == 422, response.text
-                continue
-            assert response.status_code == 201, response.text
-            release = Release(world.org_ids[pub.org], pub.tlp, _audience(world, pub.audience), pub.anonymous)
-            for obj in objs:
-                model[obj["id"]] = (release, obj)
+        model = _publish(client, world, scenario)
         for org in ORG_NAMES:
             expected = _expected(world, model, org)
             auth = world.auth(org)
@@ -204,3 +216,47 @@ def test_every_read_path_obeys_the_policy(scenario: list[Pub]) -> None:
             for value in {o["pattern"][19:-2] for _, o in model.values() if o["type"] == "indicator"}:
                 found = client.get("/api/v1/objects", params={"value": value}, headers=auth).json()["items"]
                 assert {i["object"]["id"] for i in found} <= expected
+
+
+_OBJECT_LINK = re.compile(r'href="/web/objects/([^"/]+)"')
+_GRAPH_NODE = re.compile(r'data-stix-id="([^"]+)"')
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(pubs, min_size=1, max_size=6))
+def test_web_search_and_object_pages_obey_the_policy(scenario: list[Pub]) -> None:
+    """A signed-in user of each organisation: /web/search lists exactly what the policy lets the
+    organisation see, and /web/objects/{id} answers 200 for exactly those ids, and the same 404
+    page for every other one (hidden or absent alike)."""
+    cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # argon2's cost is not under test here
+    with (
+        fresh_hub() as hub,
+        TestClient(create_app(hub.settings, hub)) as client,
+        mock.patch.object(hub_users, "HASHER", cheap),
+    ):
+        world = build_world(hub)
+        model = _publish(client, world, scenario)
+        absent = "indicator--00000000-0000-4000-8000-000000000000"
+        for org in ORG_NAMES:
+            role = Role.OPERATOR if org == "ops" else Role.READER
+            password = add_user(hub, org, f"web-{org}", role).password
+            client.cookies.clear()
+            assert sign_in(client, f"web-{org}", password).status_code == 303
+            expected = _expected(world, model, org)
+            listed = client.get("/web/search", params={"limit": 200})
+            assert listed.status_code == 200
+            assert set(_OBJECT_LINK.findall(listed.text)) == expected, org
+            not_found = client.get(f"/web/objects/{absent}")
+            assert not_found.status_code == 404
+            for oid in model:
+                page = client.get(f"/web/objects/{oid}")
+                assert page.status_code == (200 if oid in expected else 404), (org, oid)
+                if page.status_code == 404:
+                    assert page.text == not_found.text
+                    continue
+                release = model[oid][0]
+                if release.anonymous and release.producer_org_id != world.org_ids[org]:
+                    producer = page.text.split("<dt>Producer</dt><dd>", 1)[1].split("</dd>", 1)[0]
+                    assert "anonymous" in producer and "producer anonymous" in producer, (org, oid)
+                nodes = set(_GRAPH_NODE.findall(page.text))
+                assert nodes <= expected | {oid}, (org, oid)  # graph nodes: visible objects only

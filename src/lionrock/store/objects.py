@@ -13,6 +13,7 @@ from sqlalchemy import (
     and_,
     delete,
     exists,
+    false,
     func,
     insert,
     not_,
@@ -26,7 +27,7 @@ from sqlalchemy.sql.elements import TextClause
 
 from lionrock.access.model import Audience
 from lionrock.access.policy import Visibility
-from lionrock.stix.ids import timestamp_key
+from lionrock.stix.ids import timestamp_key, us_to_timestamp
 from lionrock.store.schema import audience, objects, owners, refs
 from lionrock.store.visibility_sql import OTHER_VERSION, visible
 
@@ -95,6 +96,17 @@ class ObjectQuery:
     channel: str | None = None
     after: tuple[int, int] | None = None
     limit: int = 1000
+    # Search filters (the web search page)
+    tlps: tuple[str, ...] = ()
+    added_from: int | None = None  # date_added >= (µs)
+    added_to: int | None = None  # date_added < (µs)
+    modified_from: int | None = None  # modified (date_added for unversioned objects) >= (µs)
+    modified_to: int | None = None  # ... < (µs)
+    producer_org_id: int | None = None  # its named versions only; anonymous ones stay anonymous
+    anonymous_producer: bool = False  # others' anonymous submissions only
+    observables: tuple[str, ...] = ()  # canonical forms: an SCO's value, or a literal in an indicator's pattern
+    before: tuple[int, int] | None = None  # newest first: rows before this (date_added, pk)
+    newest_first: bool = False
 
 
 _COLUMNS = (
@@ -320,7 +332,60 @@ def _filtered(vis: Visibility, q: ObjectQuery) -> Select[tuple[object, ...]]:
         )
     if q.channel is not None:
         stmt = stmt.where(objects.c.channel == q.channel)
-    return stmt.where(_version_filter(vis, q.versions))
+    return _search_filters(vis, q, stmt).where(_version_filter(vis, q.versions))
+
+
+def _like_escape(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _search_filters(vis: Visibility, q: ObjectQuery, stmt: Select[tuple[object, ...]]) -> Select[tuple[object, ...]]:
+    """The web search's filters. A producer filter never finds another organisation's anonymous
+    submissions (that would name their producer); 'anonymous' finds others' anonymous ones only."""
+    if q.tlps:
+        stmt = stmt.where(objects.c.tlp.in_(q.tlps))
+    if q.added_from is not None:
+        stmt = stmt.where(objects.c.date_added >= q.added_from)
+    if q.added_to is not None:
+        stmt = stmt.where(objects.c.date_added < q.added_to)
+    if q.modified_from is not None:
+        key = _version_key(q.modified_from)
+        stmt = stmt.where(
+            or_(
+                and_(objects.c.version != "", objects.c.version >= key),
+                and_(objects.c.version == "", objects.c.date_added >= q.modified_from),
+            )
+        )
+    if q.modified_to is not None:
+        key = _version_key(q.modified_to)
+        stmt = stmt.where(
+            or_(
+                and_(objects.c.version != "", objects.c.version < key),
+                and_(objects.c.version == "", objects.c.date_added < q.modified_to),
+            )
+        )
+    if q.producer_org_id is not None:
+        stmt = stmt.where(objects.c.producer_org_id == q.producer_org_id)
+        if q.producer_org_id != vis.org_id:
+            stmt = stmt.where(objects.c.anonymous == false())
+    if q.anonymous_producer:
+        stmt = stmt.where(objects.c.anonymous == true(), objects.c.producer_org_id != vis.org_id)
+    if q.observables:
+        in_patterns = [
+            objects.c.search_text.like(
+                "%'" + _like_escape(form.replace("\\", "\\\\").replace("'", "\\'")) + "'%", escape="\\"
+            )
+            for form in q.observables
+        ]
+        stmt = stmt.where(
+            or_(objects.c.value.in_(q.observables), and_(objects.c.stix_type == "indicator", or_(*in_patterns)))
+        )
+    return stmt
+
+
+def _version_key(us: int) -> str:
+    """The store's fixed-width version key of an instant (stix.ids.timestamp_key's form)."""
+    return timestamp_key(us_to_timestamp(us)) or ""
 
 
 def _version_filter(vis: Visibility, wanted: tuple[str, ...]) -> ColumnElement[bool]:
@@ -366,7 +431,13 @@ def query_versions(conn: Connection, vis: Visibility, q: ObjectQuery) -> list[St
     if q.after is not None:
         d, pk = q.after
         stmt = stmt.where(or_(objects.c.date_added > d, and_(objects.c.date_added == d, objects.c.pk > pk)))
-    stmt = stmt.order_by(objects.c.date_added, objects.c.pk).limit(q.limit + 1)
+    if q.before is not None:
+        d, pk = q.before
+        stmt = stmt.where(or_(objects.c.date_added < d, and_(objects.c.date_added == d, objects.c.pk < pk)))
+    if q.newest_first:
+        stmt = stmt.order_by(objects.c.date_added.desc(), objects.c.pk.desc()).limit(q.limit + 1)
+    else:
+        stmt = stmt.order_by(objects.c.date_added, objects.c.pk).limit(q.limit + 1)
     return [_to_stored(r) for r in conn.execute(stmt)]
 
 

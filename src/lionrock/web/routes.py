@@ -29,6 +29,7 @@ from lionrock.web.context import (
 )
 from lionrock.web.i18n import browser_language
 from lionrock.web.pages import STATIC, gettext_for, render
+from lionrock.web.search import router as search_router
 from lionrock.web.security import PRE_COOKIE, SESSION_COOKIE, WEB, PreSession, WebHeaders
 
 _PRE_MAX_AGE = 3600
@@ -160,7 +161,7 @@ async def _sign_in_first(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"{WEB}/login", status_code=303)
 
 
-_PAGES: list[APIRouter] = [router, admin.router, audit.router]
+_PAGES: list[APIRouter] = [router, admin.router, audit.router, search_router]
 """Every page module's router; a new page module adds its router here."""
 
 
