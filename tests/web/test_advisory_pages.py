@@ -212,3 +212,13 @@ def test_hong_kong_deadlines_become_utc() -> None:
     assert hk_local_to_utc("  ") is None
     with pytest.raises(WebRefused):
         hk_local_to_utc("2027-13-01T07:30")
+
+
+def test_the_chinese_interface_shows_chinese(web: TestClient, world: World, users: dict[str, str]) -> None:
+    advisory = _publish(web, users)
+    _as(web, users, "alice")
+    home = web.get("/web/")
+    web.post("/web/language", data={"csrf": csrf_of(home), "language": "zh-HK", "next": "/web/advisories"})
+    assert "警示通告" in web.get("/web/advisories").text
+    page = web.get(f"/web/advisories/{advisory}").text
+    assert "嚴重程度" in page and "受影響情況" in page and "確認" in page

@@ -173,3 +173,26 @@ def test_an_org_admin_of_another_bank_sees_none_of_its_jobs(world: World) -> Non
     add_user(world.hub, "bank-c", "carl", Role.ORG_ADMIN)
     assert intake.jobs_of(world.hub, world.principals["bank-c"]) == []
     assert [j["filename"] for j in intake.jobs_of(world.hub, world.principals["bank-a"])] == ["a.html"]
+
+
+def test_the_chinese_review_page(web: TestClient, world: World, passwords: dict[str, str]) -> None:
+    sign_in(web, "alice", passwords["alice"])
+    job = _upload(web)
+    home = web.get("/web/")
+    web.post("/web/language", data={"csrf": csrf_of(home), "language": "zh-HK", "next": "/web/"})
+    page = _wait(web, job).text
+    assert "審閱報告" in page and "指標" in page and "個人資料" in page and "已遮蓋" in page
+
+
+def test_corrections_over_rest(web: TestClient, world: World) -> None:
+    job = intake.submit(world.hub, world.principals["bank-a"], REPORT, "r.html", wait=True)
+    url, auth = f"/api/v1/intake/{job}", world.auth("bank-a")
+    fixed = web.patch(url, headers=auth, json={"edit": {"ipv4-addr:203.0.113.50": "203.0.113[.]52"}})
+    assert fixed.status_code == 200 and fixed.json()["edited"] == {"ipv4-addr:203.0.113.50": "203.0.113.52"}
+    draft = str(web.get(url, headers=auth).json()["draft"])
+    assert "[ipv4-addr:value = '203.0.113.52']" in draft and "[ipv4-addr:value = '203.0.113.50']" not in draft
+    assert web.patch(url, headers=auth, json={"edit": {"ipv4-addr:203.0.113.50": "evil.example"}}).status_code == 422
+    assert web.patch(url, headers=auth, json={"edit": {"ipv4-addr:192.0.2.1": "192.0.2.2"}}).status_code == 422
+    assert web.patch(url, headers=auth, json={"edit": ["x"]}).status_code == 422
+    undone = web.patch(url, headers=auth, json={"edit": {"ipv4-addr:203.0.113.50": "203.0.113.50"}})
+    assert "edited" not in undone.json()
