@@ -194,7 +194,10 @@ def jobs_of(hub: Hub, who: Principal, limit: int = 50) -> list[dict[str, Any]]:
 def view(hub: Hub, who: Principal, job_id: str) -> dict[str, Any]:
     """The job's status and, once done, its findings (each with a key to decide on) and draft."""
     purge_expired(hub)
-    row = _job(hub, who, job_id)
+    return _view(_job(hub, who, job_id))
+
+
+def _view(row: jobs.JobRow) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": row.id,
         "filename": row.filename,
@@ -229,12 +232,15 @@ def view(hub: Hub, who: Principal, job_id: str) -> dict[str, Any]:
 def review(hub: Hub, who: Principal, job_id: str) -> dict[str, Any]:
     """`view` for a person: each piece of evidence also as segments (the finding marked in its
     sentence, personal data not kept redacted), personal values masked unless kept."""
-    out = view(hub, who, job_id)
+    purge_expired(hub)
+    row = _job(hub, who, job_id)
+    out = _view(row)
     result = out.get("result")
     if result is None:
         return out
     secrets = [p["value"] for p in result["personal_data"] if not p["kept"]]
-    secrets += _personal_as_written(hub, who, job_id, set(secrets))
+    # and how each was written in the report (an HKID's brackets and spaces)
+    secrets += [p.as_written for p in _extraction(row).personal if p.value in secrets]
     for item in result["indicators"]:
         marks = [item.get("as_written", ""), item["value"]]
         for e in item["evidence"]:
@@ -247,14 +253,6 @@ def review(hub: Hub, who: Principal, job_id: str) -> dict[str, Any]:
         for e in item["evidence"]:
             e["segments"] = segments(e["text"], [item["value"]] if item["kept"] else [], secrets)
     return out
-
-
-def _personal_as_written(hub: Hub, who: Principal, job_id: str, values: set[str]) -> list[str]:
-    """How each personal value not kept was written in the report (an HKID's brackets and spaces)."""
-    row = _job(hub, who, job_id)
-    if row.status != jobs.DONE or row.result is None:
-        return []
-    return [p.as_written for p in _extraction(row).personal if p.value in values]
 
 
 def _draft(ex: Extraction, row: jobs.JobRow, decisions: dict[str, list[str]], created: str) -> dict[str, Any]:

@@ -6,7 +6,6 @@ member never sees another member's answer and an advisory it may not see is an u
 from __future__ import annotations
 
 import re
-import uuid
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from typing import Any, TypeVar
@@ -23,9 +22,6 @@ from lionrock.hub import advisories as use_cases
 from lionrock.hub.attack import attack_catalogue
 from lionrock.hub.directory import organisations, sharing_groups
 from lionrock.hub.query import get_object
-from lionrock.intake.document import Document
-from lionrock.intake.draft import observable
-from lionrock.intake.indicators import extract
 from lionrock.stix.ids import us_to_timestamp
 from lionrock.web.context import N_, WebRefused, form, hub_of, page, page_router, principal
 from lionrock.web.intake import TLPS, audience_from, tlp_from
@@ -160,30 +156,12 @@ def _actions(text: str) -> tuple[use_cases.Action, ...]:
 
 
 def _indicators(text: str, now: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Related indicators: ids of objects the hub holds are referenced; observables (IPs, domains,
-    URLs, hashes, … defanged or not) become new indicators in the advisory."""
-    refs = [line for line in _lines(text) if _STIX_ID.fullmatch(line)]
-    rest = "\n".join(line for line in _lines(text) if not _STIX_ID.fullmatch(line))
-    objects: list[dict[str, Any]] = []
-    for finding in extract(Document(rest, "text")) if rest else []:
-        if finding.personal or finding.type == "cve":
-            continue
-        pattern, _ = observable(finding)
-        objects.append(
-            {
-                "type": "indicator",
-                "spec_version": "2.1",
-                "id": f"indicator--{uuid.uuid4()}",
-                "created": now,
-                "modified": now,
-                "name": f"{finding.type} {finding.value}",
-                "indicator_types": ["malicious-activity"],
-                "pattern": pattern,
-                "pattern_type": "stix",
-                "valid_from": now,
-            }
-        )
-    return objects, refs
+    """Related indicators, one a line: ids of objects the hub holds are referenced; observables
+    become new indicators in the advisory."""
+    lines = _lines(text)
+    refs = [line for line in lines if _STIX_ID.fullmatch(line)]
+    rest = "\n".join(line for line in lines if not _STIX_ID.fullmatch(line))
+    return use_cases.indicators_from_text(rest, now), refs
 
 
 def _techniques(hub: Hub, who: Principal, text: str) -> list[str]:
