@@ -12,6 +12,8 @@ from httpx import Response
 from lionrock.access.model import Role
 from lionrock.errors import NotFound
 from lionrock.hub import intake
+from lionrock.hub.directory import audit_entries
+from lionrock.hub.members import authenticate, create_token
 from lionrock.hub.query import get_object
 from lionrock.hub.users import add_user
 from tests.conftest import World, shared
@@ -196,3 +198,18 @@ def test_corrections_over_rest(web: TestClient, world: World) -> None:
     assert web.patch(url, headers=auth, json={"edit": ["x"]}).status_code == 422
     undone = web.patch(url, headers=auth, json={"edit": {"ipv4-addr:203.0.113.50": "203.0.113.50"}})
     assert "edited" not in undone.json()
+
+
+def test_keeping_personal_data_is_one_audited_reveal(web: TestClient, world: World, passwords: dict[str, str]) -> None:
+    sign_in(web, "alice", passwords["alice"])
+    job = _upload(web)
+    page = _wait(web, job)
+    assert web.post(f"/web/intake/{job}/review", data={"csrf": csrf_of(page), "p0": "keep"}).status_code == 200
+    page = web.get(f"/web/intake/{job}")
+    assert "A1234563" in page.text or "A123456(3)" in page.text  # kept: shown, marked, not redacted
+    web.post(f"/web/intake/{job}/review", data={"csrf": csrf_of(page), "p0": "keep"})
+    admin = authenticate(world.hub, create_token(world.hub, "bank-a", Role.ORG_ADMIN).secret)
+    reveals = [e for e in audit_entries(world.hub, admin, 100) if e.action == "intake.reveal"]
+    assert len(reveals) == 1
+    web.post(f"/web/intake/{job}/review", data={"csrf": csrf_of(page), "p0": "redact"})
+    assert "A123456" not in web.get(f"/web/intake/{job}").text

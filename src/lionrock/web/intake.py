@@ -124,10 +124,10 @@ async def decide(request: Request, job_id: str) -> Response:
     keep: list[str] = []
     redact: list[str] = []
     for i, item in enumerate(result["personal_data"]):
-        choice = fields.get(f"p{i}")
-        if choice == "keep":
+        choice = fields.get(f"p{i}")  # only changes: keeping is audited as a reveal each time it is asked
+        if choice == "keep" and not item["kept"]:
             keep.append(item["value"])
-        elif choice == "redact":
+        elif choice == "redact" and item["kept"]:
             redact.append(item["value"])
     await call(
         intake.decide,
