@@ -25,6 +25,9 @@ from lionrock.hub.auditing import record
 from lionrock.hub.collections import ADVISORY_CHANNEL
 from lionrock.hub.context import Hub
 from lionrock.hub.publish import PublishRequest, publish_in
+from lionrock.intake.document import Document
+from lionrock.intake.draft import observable
+from lionrock.intake.indicators import extract
 from lionrock.stix.ids import timestamp_key, timestamp_to_us, us_to_timestamp
 from lionrock.stix.tlp import TLP2_MARKINGS, Tlp
 from lionrock.store import advisories as answers_store
@@ -108,6 +111,31 @@ def _check(req: AdvisoryRequest) -> None:
             raise Invalid("advisory_id must be report--<uuid>") from exc
         if not req.advisory_id.startswith("report--"):
             raise Invalid("advisory_id must be report--<uuid>")
+
+
+def indicators_from_text(text: str, created: str) -> list[dict[str, Any]]:
+    """New indicators for an advisory from observables written in text (IP addresses, domains, URLs,
+    hashes, …; defanged or not), read by the report extractors; personal data and CVEs are left out."""
+    objects: list[dict[str, Any]] = []
+    for finding in extract(Document(text, "text")) if text.strip() else []:
+        if finding.personal or finding.type == "cve":
+            continue
+        pattern, _ = observable(finding)
+        objects.append(
+            {
+                "type": "indicator",
+                "spec_version": "2.1",
+                "id": f"indicator--{uuid.uuid4()}",
+                "created": created,
+                "modified": created,
+                "name": f"{finding.type} {finding.value}",
+                "indicator_types": ["malicious-activity"],
+                "pattern": pattern,
+                "pattern_type": "stix",
+                "valid_from": created,
+            }
+        )
+    return objects
 
 
 def publish_advisory(hub: Hub, who: Principal, req: AdvisoryRequest) -> str:

@@ -25,6 +25,7 @@ from lionrock.hub.publish import PublishRequest, PublishResult, publish_in
 from lionrock.intake.document import Limits
 from lionrock.intake.draft import Extraction, draft_bundle
 from lionrock.intake.results import from_json
+from lionrock.intake.review import edited_value, masked, segments
 from lionrock.intake.worker import Task
 from lionrock.settings import Settings
 from lionrock.stix.ids import us_to_timestamp
@@ -157,10 +158,46 @@ def _decisions(row: jobs.JobRow) -> dict[str, list[str]]:
     return {"rejected": loaded.get("rejected", []), "keep_personal": loaded.get("keep_personal", [])}
 
 
+def _edits(row: jobs.JobRow) -> dict[str, str]:
+    """Corrected values: finding key (`type:value` as extracted) -> the value the analyst gave."""
+    loaded: dict[str, Any] = orjson.loads(row.decisions)
+    edited = loaded.get("edited", {})
+    return {str(k): str(v) for k, v in edited.items()} if isinstance(edited, dict) else {}
+
+
+def _published_ids(row: jobs.JobRow) -> list[str]:
+    loaded: dict[str, Any] = orjson.loads(row.decisions)
+    ids = loaded.get("published_ids", [])
+    return [str(i) for i in ids] if isinstance(ids, list) else []
+
+
+def jobs_of(hub: Hub, who: Principal, limit: int = 50) -> list[dict[str, Any]]:
+    """The caller's organisation's most recent intake jobs (newest first): status, no findings."""
+    require_publisher(who)
+    with read_transaction(hub.engine) as conn:
+        rows = jobs.recent(conn, who.org_id, limit)
+    return [
+        {
+            "id": r.id,
+            "filename": r.filename,
+            "title": r.title,
+            "status": r.status,
+            "progress": r.progress,
+            "created": us_to_timestamp(r.created),
+            "published": r.published if r.status == jobs.PUBLISHED else None,
+            "error": r.error,
+        }
+        for r in rows
+    ]
+
+
 def view(hub: Hub, who: Principal, job_id: str) -> dict[str, Any]:
     """The job's status and, once done, its findings (each with a key to decide on) and draft."""
     purge_expired(hub)
-    row = _job(hub, who, job_id)
+    return _view(_job(hub, who, job_id))
+
+
+def _view(row: jobs.JobRow) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": row.id,
         "filename": row.filename,
@@ -174,9 +211,12 @@ def view(hub: Hub, who: Principal, job_id: str) -> dict[str, Any]:
         ex = _extraction(row)
         decisions = _decisions(row)
         result = ex.as_dict()
+        edits = _edits(row)
         for item in result["indicators"]:
             item["key"] = f"{item['type']}:{item['value']}"
             item["accepted"] = item["key"] not in decisions["rejected"]
+            if item["key"] in edits:
+                item["edited"] = edits[item["key"]]
         for item in result["techniques"]:
             item["key"] = f"technique:{item['id']}"
             item["accepted"] = item["key"] not in decisions["rejected"]
@@ -184,6 +224,34 @@ def view(hub: Hub, who: Principal, job_id: str) -> dict[str, Any]:
             item["kept"] = item["value"] in decisions["keep_personal"]
         out["result"] = result
         out["draft"] = _draft(ex, row, decisions, us_to_timestamp(row.created))
+    if row.status == jobs.PUBLISHED:
+        out["published_ids"] = _published_ids(row)
+    return out
+
+
+def review(hub: Hub, who: Principal, job_id: str) -> dict[str, Any]:
+    """`view` for a person: each piece of evidence also as segments (the finding marked in its
+    sentence, personal data not kept redacted), personal values masked unless kept."""
+    purge_expired(hub)
+    row = _job(hub, who, job_id)
+    out = _view(row)
+    result = out.get("result")
+    if result is None:
+        return out
+    secrets = [p["value"] for p in result["personal_data"] if not p["kept"]]
+    # and how each was written in the report (an HKID's brackets and spaces)
+    secrets += [p.as_written for p in _extraction(row).personal if p.value in secrets]
+    for item in result["indicators"]:
+        marks = [item.get("as_written", ""), item["value"]]
+        for e in item["evidence"]:
+            e["segments"] = segments(e["text"], marks, secrets)
+    for item in result["techniques"]:
+        for e in item["evidence"]:
+            e["segments"] = segments(e["text"], [item["name"], item["id"]], secrets)
+    for item in result["personal_data"]:
+        item["shown"] = item["value"] if item["kept"] else masked(item["value"])
+        for e in item["evidence"]:
+            e["segments"] = segments(e["text"], [item["value"]] if item["kept"] else [], secrets)
     return out
 
 
@@ -194,6 +262,7 @@ def _draft(ex: Extraction, row: jobs.JobRow, decisions: dict[str, list[str]], cr
         name=row.title or row.filename,
         keep_personal=frozenset(decisions["keep_personal"]),
         rejected=frozenset(decisions["rejected"]),
+        edited=_edits(row),
     )
 
 
@@ -206,7 +275,12 @@ def decide(
     reject: list[str],
     keep_personal: list[str],
     redact_personal: list[str],
-) -> dict[str, list[str]]:
+    edit: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Record the analyst's decisions: reject or accept findings by key, keep or redact personal data
+    by value, and correct an indicator's value (`edit`: key -> new value, read by the extractors, so a
+    defanged value is accepted and anything that is not exactly one value of the finding's type is
+    refused; the original value as the new one undoes the correction)."""
     with write_transaction(hub.engine) as conn:
         row = jobs.load(conn, job_id, who.org_id)
         if row is None:
@@ -216,11 +290,32 @@ def decide(
         decisions = _decisions(row)
         rejected = (set(decisions["rejected"]) | set(reject)) - set(accept)
         kept = (set(decisions["keep_personal"]) | set(keep_personal)) - set(redact_personal)
-        new = {"rejected": sorted(rejected), "keep_personal": sorted(kept)}
+        edits = _edits(row)
+        if edit:
+            edits = _corrected(_extraction(row), edits, edit)
+        new: dict[str, Any] = {"rejected": sorted(rejected), "keep_personal": sorted(kept)}
+        if edits:
+            new["edited"] = edits
         jobs.set_fields(conn, job_id, decisions=orjson.dumps(new).decode())
         if keep_personal:  # keeping personal data in what is shared is a reveal: audited
             record(conn, hub, who, "intake.reveal", subject=job_id, detail={"kept": len(keep_personal)})
     return new
+
+
+def _corrected(ex: Extraction, edits: dict[str, str], edit: dict[str, str]) -> dict[str, str]:
+    kinds = {f"{f.type}:{f.value}": f.type for f in ex.indicators}
+    out = dict(edits)
+    for key, text in edit.items():
+        if key not in kinds:
+            raise Invalid(f"no finding {key[:100]} to correct")
+        value = edited_value(kinds[key], text)
+        if value is None:
+            raise Invalid(f"{text[:100]!r} is not one {kinds[key]} value")
+        if value == key.split(":", 1)[1]:
+            out.pop(key, None)
+        else:
+            out[key] = value
+    return out
 
 
 def publish_job(
@@ -242,9 +337,17 @@ def publish_job(
         bundle = _draft(ex, row, _decisions(row), created)
         objects = [_reviewed(o) for o in bundle["objects"]]
         result = publish_in(conn, hub, who, PublishRequest(objects, audience, tlp, anonymous))
-        # published: what was uploaded is no longer needed
+        # published: what was uploaded is no longer needed; the ids published are kept to link to
+        published = list(dict.fromkeys([*result.stored, *result.unchanged]))
         jobs.transition(
-            conn, job_id, [jobs.PUBLISHING], status=jobs.PUBLISHED, result=None, title=None, purged=hub.clock()
+            conn,
+            job_id,
+            [jobs.PUBLISHING],
+            status=jobs.PUBLISHED,
+            result=None,
+            title=None,
+            purged=hub.clock(),
+            decisions=orjson.dumps({"published_ids": published}).decode(),
         )
     return result
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import uuid
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from lionrock.intake.attack import Technique
@@ -109,10 +110,12 @@ def draft_bundle(
     name: str,
     keep_personal: frozenset[str] = frozenset(),
     rejected: frozenset[str] = frozenset(),
+    edited: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """A draft bundle: a Report whose object_refs hold Indicators (with observables), Vulnerabilities
     and the ATT&CK attack-patterns, each carrying its evidence and the machine-extracted label.
-    Personal data is left out and redacted from evidence unless kept (by value)."""
+    Personal data is left out and redacted from evidence unless kept (by value). `edited` maps a
+    finding's key (`type:value` as extracted) to the value the analyst corrected it to."""
     doc_key = ex.key
     secrets = [p.as_written for p in ex.personal if p.value not in keep_personal] + [
         p.value for p in ex.personal if p.value not in keep_personal
@@ -120,7 +123,16 @@ def draft_bundle(
     common = {"spec_version": "2.1", "created": created, "modified": created}
     objects: list[dict[str, Any]] = []
     refs: list[str] = []
-    chosen = [f for f in ex.indicators if f"{f.type}:{f.value}" not in rejected]
+    corrections = edited or {}
+    chosen = [
+        replace(f, value=corrections.get(f"{f.type}:{f.value}", f.value))
+        for f in ex.indicators
+        if f"{f.type}:{f.value}" not in rejected
+    ]
+    firsts: dict[tuple[str, str], Finding] = {}
+    for f in chosen:  # two findings corrected to one value make one indicator
+        firsts.setdefault((f.type, f.value), f)
+    chosen = list(firsts.values())
     chosen += [f for f in ex.personal if f.value in keep_personal and f.type in _CUSTOM | {"email-addr": 0}]
     for f in chosen:
         evidence = [{**e.as_dict(), "text": _redact(e.text, secrets)} for e in f.evidence]

@@ -27,6 +27,13 @@ def _strings(body: dict[str, Any], key: str) -> list[str]:
     return list(value)
 
 
+def _edit(body: dict[str, Any]) -> dict[str, str]:
+    value = body.get("edit", {})
+    if not isinstance(value, dict) or not all(isinstance(v, str) for v in value.values()):
+        raise Invalid('edit must be {"<finding key>": "<corrected value>", ...}')
+    return {str(k): v for k, v in value.items()}
+
+
 @router.post(
     "",
     status_code=202,
@@ -50,7 +57,7 @@ def get_job(job_id: str, who: Caller, hub: HubDep) -> JSON:
     return JSON(intake.view(hub, who, job_id))
 
 
-@router.patch("/{job_id}", summary="Accept or reject findings; keep or redact personal data")
+@router.patch("/{job_id}", summary="Accept, reject or correct findings; keep or redact personal data")
 async def decide(job_id: str, request: Request, who: Caller, hub: HubDep) -> JSON:
     body = parse_json(await read_limited(request, hub.settings.max_content_length))
     if not isinstance(body, dict):
@@ -64,6 +71,7 @@ async def decide(job_id: str, request: Request, who: Caller, hub: HubDep) -> JSO
             reject=_strings(body, "reject"),
             keep_personal=_strings(body, "keep_personal"),
             redact_personal=_strings(body, "redact_personal"),
+            edit=_edit(body),
         )
     )
     return JSON(result)

@@ -51,6 +51,17 @@ def load(conn: Connection, job_id: str, org_id: int) -> JobRow | None:
     return JobRow(*found) if found else None
 
 
+def recent(conn: Connection, org_id: int, limit: int) -> list[JobRow]:
+    """The organisation's latest jobs, newest first (its own only)."""
+    rows = conn.execute(
+        select(*_COLUMNS)
+        .where(intake_jobs.c.org_id == org_id)
+        .order_by(intake_jobs.c.created.desc(), intake_jobs.c.id)
+        .limit(limit)
+    )
+    return [JobRow(*r) for r in rows]
+
+
 def set_fields(conn: Connection, job_id: str, **values: object) -> None:
     conn.execute(update(intake_jobs).where(intake_jobs.c.id == job_id).values(**values))
 

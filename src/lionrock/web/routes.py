@@ -15,6 +15,8 @@ from lionrock.hub.logins import record_failed_logins
 from lionrock.hub.users import PasswordRejected, set_language, visible_object_count
 from lionrock.hub.web_sessions import Session, sign_in, sign_out
 from lionrock.web import admin, audit
+from lionrock.web import advisories as advisory_pages
+from lionrock.web import intake as intake_pages
 from lionrock.web.context import (
     N_,
     SignInRequired,
@@ -161,7 +163,14 @@ async def _sign_in_first(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"{WEB}/login", status_code=303)
 
 
-_PAGES: list[APIRouter] = [router, admin.router, audit.router, search_router]
+_PAGES: list[APIRouter] = [
+    router,
+    admin.router,
+    audit.router,
+    search_router,
+    intake_pages.router,
+    advisory_pages.router,
+]
 """Every page module's router; a new page module adds its router here."""
 
 
