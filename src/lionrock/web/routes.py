@@ -12,17 +12,16 @@ from lionrock.access.throttle import client_key
 from lionrock.errors import Invalid
 from lionrock.http.auth import failed_logins
 from lionrock.hub.logins import record_failed_logins
-from lionrock.hub.users import LANGUAGES, PasswordRejected, set_language, visible_object_count
+from lionrock.hub.users import LANGUAGES, PasswordRejected, set_language
 from lionrock.hub.web_sessions import Session, sign_in, sign_out
+from lionrock.web import dashboard, sector
 from lionrock.web.context import (
     SignInRequired,
     WebRefused,
     form,
     hub_of,
-    page,
     page_router,
     presession_of,
-    principal,
     viewer,
 )
 from lionrock.web.i18n import browser_language
@@ -123,13 +122,6 @@ async def choose_language(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-@router.get("/")
-async def home(request: Request) -> Response:
-    who = principal(request)
-    count = await run_in_threadpool(visible_object_count, hub_of(request), who)
-    return page(request, "home.html", "Home", active="dashboard", count=count)
-
-
 async def _refused(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, WebRefused)
     current: Session | None = getattr(request.state, "web_session", None)
@@ -141,7 +133,7 @@ async def _sign_in_first(request: Request, exc: Exception) -> Response:
     return RedirectResponse(f"{WEB}/login", status_code=303)
 
 
-_PAGES: list[APIRouter] = [router]
+_PAGES: list[APIRouter] = [router, dashboard.router, sector.router]
 """Every page module's router; a new page module adds its router here."""
 
 
