@@ -37,8 +37,8 @@ def pattern_object_type(conn: Connection) -> ColumnElement[str]:
 def received_by_week(conn: Connection, vis: Visibility, since: int, until: int) -> list[tuple[int, str, int]]:
     """(week index from `since`, TLP, versions) of versions other organisations published that the
     reader may see, added in [since, until)."""
-    # integer division in both SQLite and PostgreSQL (both operands are integers, and non-negative)
-    week = (objects.c.date_added - since).op("/")(WEEK_US)
+    # integer division in both SQLite and PostgreSQL (integers, non-negative)
+    week = (objects.c.date_added - since) // WEEK_US
     stmt = (
         select(week.label("week"), objects.c.tlp, func.count())
         .where(

@@ -18,7 +18,7 @@ HK_OFFSET_US = 8 * 3_600 * 1_000_000
 
 def published_by_day(conn: Connection, since: int) -> list[tuple[str, int, int, int]]:
     """(organisation kind, Hong Kong day number since the epoch, producer org id, versions) since `since`."""
-    day = (objects.c.date_added + HK_OFFSET_US).op("/")(DAY_US)
+    day = (objects.c.date_added + HK_OFFSET_US) // DAY_US
     stmt = (
         select(orgs.c.kind, day.label("day"), objects.c.producer_org_id, func.count())
         .select_from(objects.join(orgs, orgs.c.id == objects.c.producer_org_id))
