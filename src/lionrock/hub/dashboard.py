@@ -17,13 +17,17 @@ Definitions (docs/web.md repeats them):
 
 from __future__ import annotations
 
+import threading
+import weakref
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
+from sqlalchemy import Connection, Engine
 
 from lionrock.access.model import Principal
-from lionrock.access.policy import sighting_counts_shown, visibility_for
+from lionrock.access.policy import Visibility, sighting_counts_shown, visibility_for
 from lionrock.hub.advisories import list_advisories
 from lionrock.hub.context import Hub
 from lionrock.intake.attack import attack_id_of
@@ -122,28 +126,64 @@ def _body(text: str | None) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
+@dataclass(frozen=True)
+class _Counts:
+    """The parts of the dashboard that depend on the objects only (not on the time of day)."""
+
+    total: int
+    received: list[tuple[int, str, int]]
+    types: list[tuple[str, int]]
+    uses: list[tuple[str, int]]
+
+
+_CACHE_SIZE = 256
+_cache: weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[object, ...], _Counts]] = weakref.WeakKeyDictionary()
+_cache_lock = threading.Lock()
+
+
+def _counts(conn: Connection, vis: Visibility, engine: Engine, since: int, until: int) -> _Counts:
+    """Counted once per reader's view and state of the objects: the key holds everything the counts
+    depend on (the reader's organisation and groups, the weeks, and store.dashboard.data_version,
+    which changes with every insert, delete or re-dating), so a cached answer is never stale."""
+    key = (vis.org_id, tuple(sorted(vis.group_ids)), since, until, store.data_version(conn))
+    with _cache_lock:
+        hit = _cache.get(engine, OrderedDict()).get(key)
+    if hit is not None:
+        return hit
+    counts = _Counts(
+        count_visible_objects(conn, vis),
+        store.received_by_week(conn, vis, since, until),
+        store.indicator_types(conn, vis),
+        store.technique_uses(conn, vis, TOP_TECHNIQUES),
+    )
+    with _cache_lock:
+        entries = _cache.setdefault(engine, OrderedDict())
+        entries[key] = counts
+        while len(entries) > _CACHE_SIZE:
+            entries.popitem(last=False)
+    return counts
+
+
 def dashboard(hub: Hub, who: Principal, now: int, weeks: int = 12) -> Dashboard:
     """Everything the dashboard shows, for one reader."""
     weeks = max(1, min(weeks, MAX_WEEKS))
     vis = visibility_for(who)
     starts = week_starts(now, weeks)
     with read_transaction(hub.engine) as conn:
-        total = count_visible_objects(conn, vis)
-        received = store.received_by_week(conn, vis, starts[0], starts[-1] + WEEK_US)
-        types = store.indicator_types(conn, vis)
-        uses = store.technique_uses(conn, vis, TOP_TECHNIQUES)
+        counts = _counts(conn, vis, hub.engine, starts[0], starts[-1] + WEEK_US)
         groups = store.recent_sightings(conn, vis, now - SIGHTING_DAYS * DAY_US)
         shown_groups = _sightings_shown(who, groups)
-        names = store.latest_visible(conn, vis, [ref for ref, _ in uses] + [g.about_ref for g, _ in shown_groups])
+        wanted = [ref for ref, _ in counts.uses] + [g.about_ref for g, _ in shown_groups]
+        names = store.latest_visible(conn, vis, wanted)
     by_week = [dict.fromkeys((t.value for t in Tlp), 0) for _ in starts]
-    for week, tlp, count in received:
+    for week, tlp, count in counts.received:
         if 0 <= week < len(starts) and tlp in by_week[week]:
             by_week[week][tlp] += count
     kinds = dict.fromkeys(ORDER, 0)
-    for otype, count in types:
+    for otype, count in counts.types:
         kinds[kind_of_type(otype)] += count
     techniques = []
-    for ref, count in uses:
+    for ref, count in counts.uses:
         body = _body(names.get(ref))
         if body is None:
             continue
@@ -162,7 +202,7 @@ def dashboard(hub: Hub, who: Principal, now: int, weeks: int = 12) -> Dashboard:
         for g, shown in shown_groups
     ]
     return Dashboard(
-        visible_objects=total,
+        visible_objects=counts.total,
         weeks=[Week(s, c) for s, c in zip(starts, by_week, strict=True)],
         indicator_kinds=list(kinds.items()),
         techniques=techniques,

@@ -34,6 +34,16 @@ def pattern_object_type(conn: Connection) -> ColumnElement[str]:
     return case((and_(start > 0, colon > 1), func.substr(head, 1, colon - 1)), else_=literal(""))
 
 
+def data_version(conn: Connection) -> tuple[int, int, int]:
+    """Changes whenever any object is inserted, deleted or re-dated (a widened audience): the number
+    of versions, the highest primary key and the latest date_added. Three index-only reads (one
+    aggregate each, so SQLite answers max() from the index)."""
+    count = conn.execute(select(func.count()).select_from(objects)).scalar_one()
+    top = conn.execute(select(func.max(objects.c.pk))).scalar_one()
+    latest = conn.execute(select(func.max(objects.c.date_added))).scalar_one()
+    return int(count), int(top or 0), int(latest or 0)
+
+
 def received_by_week(conn: Connection, vis: Visibility, since: int, until: int) -> list[tuple[int, str, int]]:
     """(week index from `since`, TLP, versions) of versions other organisations published that the
     reader may see, added in [since, until)."""
