@@ -80,9 +80,7 @@ def _received(board: Dashboard, tlp: Tlp) -> int:
     return sum(w.counts[tlp.value] for w in board.weeks)
 
 
-def test_bank_b_never_counts_what_bank_a_sent_bank_c_at_red(
-    world: World, clock: Clock, scene: dict[str, Any]
-) -> None:
+def test_bank_b_never_counts_what_bank_a_sent_bank_c_at_red(world: World, clock: Clock, scene: dict[str, Any]) -> None:
     b, c = _board(world, "bank-b", clock), _board(world, "bank-c", clock)
     assert _kinds(b)["email"] == 0 and _kinds(c)["email"] == 1
     assert _received(b, Tlp.RED) == 0 and _received(c, Tlp.RED) == 2  # the indicator and its relationship
