@@ -31,11 +31,10 @@ from lionrock.access.policy import Visibility, sighting_counts_shown, visibility
 from lionrock.hub.advisories import list_advisories
 from lionrock.hub.context import Hub
 from lionrock.intake.attack import attack_id_of
-from lionrock.stix.observable_kinds import ORDER, kind_of_type
+from lionrock.stix.observable_kinds import KINDS, ORDER, OTHER, kind_of_type
 from lionrock.stix.tlp import Tlp
 from lionrock.store import dashboard as store
 from lionrock.store.engine import read_transaction
-from lionrock.store.users import count_visible_objects
 
 DAY_US = 86_400 * 1_000_000
 WEEK_US = store.WEEK_US
@@ -126,22 +125,12 @@ def _body(text: str | None) -> dict[str, Any] | None:
     return body if isinstance(body, dict) else None
 
 
-@dataclass(frozen=True)
-class _Counts:
-    """The parts of the dashboard that depend on the objects only (not on the time of day)."""
-
-    total: int
-    received: list[tuple[int, str, int]]
-    types: list[tuple[str, int]]
-    uses: list[tuple[str, int]]
-
-
 _CACHE_SIZE = 256
-_cache: weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[object, ...], _Counts]] = weakref.WeakKeyDictionary()
+_cache: weakref.WeakKeyDictionary[Engine, OrderedDict[tuple[object, ...], store.Counts]] = weakref.WeakKeyDictionary()
 _cache_lock = threading.Lock()
 
 
-def _counts(conn: Connection, vis: Visibility, engine: Engine, since: int, until: int) -> _Counts:
+def _counts(conn: Connection, vis: Visibility, engine: Engine, since: int, until: int) -> store.Counts:
     """Counted once per reader's view and state of the objects: the key holds everything the counts
     depend on (the reader's organisation and groups, the weeks, and store.dashboard.data_version,
     which changes with every insert, delete or re-dating), so a cached answer is never stale."""
@@ -150,12 +139,7 @@ def _counts(conn: Connection, vis: Visibility, engine: Engine, since: int, until
         hit = _cache.get(engine, OrderedDict()).get(key)
     if hit is not None:
         return hit
-    counts = _Counts(
-        count_visible_objects(conn, vis),
-        store.received_by_week(conn, vis, since, until),
-        store.indicator_types(conn, vis),
-        store.technique_uses(conn, vis, TOP_TECHNIQUES),
-    )
+    counts = store.counts(conn, vis, since, until, sorted(KINDS))
     with _cache_lock:
         entries = _cache.setdefault(engine, OrderedDict())
         entries[key] = counts
@@ -173,17 +157,23 @@ def dashboard(hub: Hub, who: Principal, now: int, weeks: int = 12) -> Dashboard:
         counts = _counts(conn, vis, hub.engine, starts[0], starts[-1] + WEEK_US)
         groups = store.recent_sightings(conn, vis, now - SIGHTING_DAYS * DAY_US)
         shown_groups = _sightings_shown(who, groups)
-        wanted = [ref for ref, _ in counts.uses] + [g.about_ref for g, _ in shown_groups]
+        wanted = [ref for ref, _ in counts.uses[:TOP_TECHNIQUES]] + [g.about_ref for g, _ in shown_groups]
         names = store.latest_visible(conn, vis, wanted)
     by_week = [dict.fromkeys((t.value for t in Tlp), 0) for _ in starts]
     for week, tlp, count in counts.received:
         if 0 <= week < len(starts) and tlp in by_week[week]:
             by_week[week][tlp] += count
     kinds = dict.fromkeys(ORDER, 0)
+    every = 0
     for otype, count in counts.types:
-        kinds[kind_of_type(otype)] += count
+        if otype == "*":
+            every = count
+        else:
+            kinds[kind_of_type(otype)] += count
+    # an indicator whose versions changed kind counts under each: "other" never goes below 0
+    kinds[OTHER] = max(every - sum(kinds.values()), 0)
     techniques = []
-    for ref, count in counts.uses:
+    for ref, count in counts.uses[:TOP_TECHNIQUES]:
         body = _body(names.get(ref))
         if body is None:
             continue

@@ -5,33 +5,34 @@ Nothing here loops over objects in Python: the database counts, and returns one 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, and_, case, distinct, exists, func, literal, not_, select
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    String,
+    and_,
+    case,
+    distinct,
+    exists,
+    func,
+    literal,
+    not_,
+    select,
+    union_all,
+)
 
 from lionrock.access.policy import Visibility
-from lionrock.store.schema import objects, owners, refs
+from lionrock.store.schema import INDICATOR, PATTERN_OBJECT_TYPE, objects, owners, refs
 from lionrock.store.visibility_sql import OTHER_VERSION, visible
 
 WEEK_US = 7 * 86_400 * 1_000_000
 _PATTERN_KEY = '"pattern":"'
 
 
-def _position(conn: Connection, haystack: ColumnElement[str], needle: str) -> ColumnElement[int]:
-    """1-based position of `needle` in `haystack`, 0 when absent (instr / strpos)."""
-    if conn.dialect.name == "postgresql":
-        return func.strpos(haystack, needle)
-    return func.instr(haystack, needle)
-
-
 def pattern_object_type(conn: Connection) -> ColumnElement[str]:
-    """In SQL, the object type of an indicator's first comparison (stix.observable_kinds explains).
-
-    Bodies are stored as compact JSON with sorted keys, so the pattern is the text after the first
-    `"pattern":"`; leading brackets, parentheses and spaces are dropped and the type ends at ':'."""
-    start = _position(conn, objects.c.body, _PATTERN_KEY)
-    head = func.ltrim(func.substr(objects.c.body, start + len(_PATTERN_KEY), 120), "[( ")
-    colon = _position(conn, head, ":")
-    return case((and_(start > 0, colon > 1), func.substr(head, 1, colon - 1)), else_=literal(""))
+    """An indicator's main observable type in SQL (schema.PATTERN_OBJECT_TYPE, which is indexed)."""
+    return PATTERN_OBJECT_TYPE
 
 
 def data_version(conn: Connection) -> tuple[int, int, int]:
@@ -44,48 +45,83 @@ def data_version(conn: Connection) -> tuple[int, int, int]:
     return int(count), int(top or 0), int(latest or 0)
 
 
-def received_by_week(conn: Connection, vis: Visibility, since: int, until: int) -> list[tuple[int, str, int]]:
-    """(week index from `since`, TLP, versions) of versions other organisations published that the
-    reader may see, added in [since, until)."""
-    # integer division in both SQLite and PostgreSQL (integers, non-negative)
-    week = (objects.c.date_added - since) // WEEK_US
-    stmt = (
-        select(week.label("week"), objects.c.tlp, func.count())
-        .where(
-            objects.c.date_added >= since,
-            objects.c.date_added < until,
-            objects.c.producer_org_id != vis.org_id,
-            visible(vis),
+def _same(left: ColumnElement[Any], right: ColumnElement[Any]) -> ColumnElement[bool]:
+    return left.op("=", is_comparison=True)(right)
+
+
+@dataclass(frozen=True)
+class Counts:
+    total: int
+    received: list[tuple[int, str, int]]  # (week index from `since`, TLP, versions)
+    types: list[tuple[str, int]]  # (object type of the first comparison, distinct indicators); "*": all
+    uses: list[tuple[str, int]]  # (attack-pattern id, distinct relationships)
+
+
+def counts(conn: Connection, vis: Visibility, since: int, until: int, object_types: list[str]) -> Counts:
+    """The dashboard's counts in one statement: the versions the reader may see are found once (a
+    materialised CTE: the policy's predicate is the costly part) and every count is taken over them.
+
+    - total: distinct object ids the reader may see (store.users.count_visible_objects);
+    - received: versions other organisations published, added in [since, until), by week and TLP;
+    - types: distinct visible indicators whose pattern's first object type is each of
+      `object_types`, counted from ix_objects_indicator_kind without reading a body, and ("*") all
+      visible indicators;
+    - uses: for each attack-pattern, distinct visible relationships that reference it."""
+    v = (
+        select(
+            objects.c.pk,
+            objects.c.stix_id,
+            objects.c.stix_type,
+            objects.c.tlp,
+            objects.c.date_added,
+            objects.c.producer_org_id,
         )
-        .group_by(week, objects.c.tlp)
+        .where(visible(vis))
+        .cte("v")
+        .prefix_with("MATERIALIZED")
     )
-    return [(int(w), str(t), int(n)) for w, t, n in conn.execute(stmt)]
-
-
-def indicator_types(conn: Connection, vis: Visibility) -> list[tuple[str, int]]:
-    """(object type of the first comparison, distinct indicators) over the indicators the reader may see."""
-    otype = pattern_object_type(conn)
-    stmt = (
-        select(otype.label("otype"), func.count(distinct(objects.c.stix_id)))
-        .where(objects.c.stix_type == "indicator", visible(vis))
-        .group_by(otype)
-    )
-    return [(str(t), int(n)) for t, n in conn.execute(stmt)]
-
-
-def technique_uses(conn: Connection, vis: Visibility, limit: int) -> list[tuple[str, int]]:
-    """(attack-pattern id, distinct relationships) for the attack-patterns most often referenced by
-    relationships the reader may see (a relationship that points at a hidden object is not visible)."""
-    uses = func.count(distinct(objects.c.stix_id))
-    stmt = (
-        select(refs.c.ref_id, uses)
-        .select_from(refs.join(objects, objects.c.pk == refs.c.object_pk))
-        .where(objects.c.stix_type == "relationship", refs.c.ref_id.like("attack-pattern--%"), visible(vis))
-        .group_by(refs.c.ref_id)
-        .order_by(uses.desc(), refs.c.ref_id)
-        .limit(limit)
-    )
-    return [(str(ref), int(n)) for ref, n in conn.execute(stmt)]
+    week = (v.c.date_added - since) // WEEK_US
+    parts: list[Any] = [
+        select(literal("n"), literal(""), literal(0), func.count(distinct(v.c.stix_id))),
+        select(literal("w"), v.c.tlp, week, func.count())
+        .where(v.c.date_added >= since, v.c.date_added < until, v.c.producer_org_id != vis.org_id)
+        .group_by(v.c.tlp, week),
+        select(literal("k"), literal("*"), literal(0), func.count(distinct(v.c.stix_id))).where(
+            v.c.stix_type == "indicator"
+        ),
+        select(literal("t"), refs.c.ref_id, literal(0), func.count(distinct(v.c.stix_id)))
+        .select_from(v.join(refs, refs.c.object_pk == v.c.pk))
+        .where(v.c.stix_type == "relationship", refs.c.ref_id.like("attack-pattern--%"))
+        .group_by(refs.c.ref_id),
+    ]
+    if object_types:
+        # one index range per type (a VALUES list joined on the indexed expression), one list of
+        # visible indicator keys; the type comes from the VALUES row, so no body is read
+        wanted = union_all(*(select(literal(t, String).label("otype")) for t in object_types)).subquery("wanted")
+        seen = select(v.c.pk).where(v.c.stix_type == "indicator")
+        parts.append(
+            select(literal("k"), wanted.c.otype, literal(0), func.count(distinct(objects.c.stix_id)))
+            .select_from(
+                wanted.join(
+                    objects,
+                    and_(objects.c.stix_type == INDICATOR, _same(PATTERN_OBJECT_TYPE, wanted.c.otype)),
+                )
+            )
+            .where(objects.c.pk.in_(seen))
+            .group_by(wanted.c.otype)
+        )
+    found = Counts(0, [], [], [])
+    for part, key, group, n in conn.execute(union_all(*parts)):
+        if part == "n":
+            found = Counts(int(n), found.received, found.types, found.uses)
+        elif part == "w":
+            found.received.append((int(group), str(key), int(n)))
+        elif part == "k":
+            found.types.append((str(key), int(n)))
+        else:
+            found.uses.append((str(key), int(n)))
+    found.uses.sort(key=lambda u: (-u[1], u[0]))
+    return found
 
 
 @dataclass(frozen=True)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import (
     BigInteger,
     Boolean,
     Column,
+    ColumnElement,
     ForeignKey,
     Index,
     Integer,
@@ -14,8 +17,14 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    and_,
+    case,
+    func,
+    literal_column,
     true,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 metadata = MetaData()
 
@@ -91,6 +100,57 @@ Index(  # sightings only: a partial index costs nothing for the other rows
     objects.c.about_ref,
     sqlite_where=objects.c.about_ref.isnot(None),
     postgresql_where=objects.c.about_ref.isnot(None),
+)
+
+
+class text_position(FunctionElement[int]):
+    """1-based position of the second argument in the first, 0 when absent: instr() in SQLite,
+    strpos() in PostgreSQL."""
+
+    inherit_cache = True
+    name = "text_position"
+
+
+@compiles(text_position)
+def _instr(element: text_position, compiler: Any, **kw: Any) -> str:
+    return f"instr({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(text_position, "postgresql")
+def _strpos(element: text_position, compiler: Any, **kw: Any) -> str:
+    return f"strpos({compiler.process(element.clauses, **kw)})"
+
+
+def _sql(text: str) -> ColumnElement[Any]:
+    """A constant written into the SQL itself: an expression index is used only for a query that
+    spells the expression exactly as the index does, and a bound parameter is not a constant."""
+    return literal_column(text)
+
+
+def _pattern_object_type() -> ColumnElement[str]:
+    body = objects.c.body
+    start = text_position(body, _sql('\'"pattern":"\''))
+    head = func.ltrim(func.substr(body, start + _sql("11"), _sql("120")), _sql("'[( '"))
+    colon = text_position(head, _sql("':'"))
+    return case(
+        (and_(start > _sql("0"), colon > _sql("1")), func.substr(head, _sql("1"), colon - _sql("1"))),
+        else_=_sql("''"),
+    )
+
+
+INDICATOR = _sql("'indicator'")
+PATTERN_OBJECT_TYPE = _pattern_object_type()
+"""An indicator's main observable type, in SQL: the object type of its pattern's first comparison
+(stix.observable_kinds is the reference). Bodies are compact JSON with sorted keys, so the pattern is
+the text after the first `"pattern":"`; leading brackets, parentheses and spaces are dropped and the
+type ends at ':'. Indexed for indicators (ix_objects_indicator_kind, migration 0009), so the
+dashboard counts indicators by kind from the index instead of reading every body."""
+Index(
+    "ix_objects_indicator_kind",
+    PATTERN_OBJECT_TYPE,
+    objects.c.stix_id,
+    sqlite_where=objects.c.stix_type == INDICATOR,
+    postgresql_where=objects.c.stix_type == INDICATOR,
 )
 
 # The organisation that first published an object id (SDOs, SROs, definitions). Never deleted, so an
