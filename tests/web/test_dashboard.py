@@ -8,14 +8,19 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy import event
+from sqlalchemy.schema import CreateIndex
 
 from lionrock.access.model import Audience, AudienceNames, Role
+from lionrock.access.policy import visibility_for
 from lionrock.hub import advisories as adv
 from lionrock.hub.dashboard import Dashboard, dashboard, week_starts
-from lionrock.hub.publish import PublishRequest, publish
-from lionrock.hub.users import add_user
+from lionrock.hub.publish import PublishRequest, delete, publish
+from lionrock.hub.users import add_user, check_password, set_language
 from lionrock.stix.observable_kinds import observable_kind
 from lionrock.stix.tlp import Tlp
+from lionrock.store.dashboard import counts as store_counts
+from lionrock.store.schema import objects
 from lionrock.web.charts import TLP_SERIES, horizontal_bars, stacked_bars
 from tests.conftest import World
 from tests.factories import T0, indicator, new_id, relationship, sighting
@@ -239,3 +244,47 @@ def test_charts_escape_every_text_and_never_rely_on_colour_alone() -> None:
     assert "&lt;i&gt;" in bars and ">5<" in bars
     with pytest.raises(ValueError):
         stacked_bars('x" onload="1', "t", "d", [], TLP_SERIES, [])
+
+
+def test_counts_follow_every_publish_and_delete(world: World, clock: Clock, scene: dict[str, Any]) -> None:
+    """The counts are cached per reader and state of the objects: never stale."""
+    before = _board(world, "bank-b", clock)
+    extra = indicator(pattern="[url:value = 'http://more.example/']")
+    _pub(world, "bank-c", [extra], Tlp.GREEN)
+    after = _board(world, "bank-b", clock)
+    assert _kinds(after)["url"] == _kinds(before)["url"] + 1
+    assert after.visible_objects == before.visible_objects + 1
+    assert delete(world.hub, world.principals["bank-c"], extra["id"]) == 1
+    again = _board(world, "bank-b", clock)
+    assert _kinds(again)["url"] == _kinds(before)["url"] and again.visible_objects == before.visible_objects
+
+
+def test_the_kind_count_reads_the_expression_index(world: World) -> None:
+    """The migration builds the index schema.py declares, and the dashboard's query uses it."""
+    engine = world.hub.engine
+    if engine.dialect.name != "sqlite":
+        pytest.skip("the plan check reads SQLite's EXPLAIN QUERY PLAN")
+    statements: list[tuple[str, Any]] = []
+
+    def keep(conn: Any, cursor: Any, statement: str, params: Any, context: Any, many: bool) -> None:
+        statements.append((statement, params))
+
+    with engine.connect() as conn:
+        (made,) = conn.exec_driver_sql("SELECT sql FROM sqlite_master WHERE name = 'ix_objects_indicator_kind'").one()
+        declared = next(i for i in objects.indexes if i.name == "ix_objects_indicator_kind")
+        expected = str(CreateIndex(declared).compile(dialect=engine.dialect))
+        assert " ".join(made.split()) == " ".join(expected.split())
+        event.listen(conn, "before_cursor_execute", keep)
+        store_counts(conn, visibility_for(world.principals["bank-b"]), 0, 1, ["ipv4-addr"])
+        event.remove(conn, "before_cursor_execute", keep)
+        statement, params = statements[-1]
+        plan = " ".join(str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, params))
+    assert "USING INDEX ix_objects_indicator_kind" in plan
+
+
+def test_the_chinese_dashboard_is_in_chinese(web: TestClient, world: World, clock: Clock) -> None:
+    password = add_user(world.hub, "bank-b", "mei", Role.READER).password
+    set_language(world.hub, check_password(world.hub, "mei", password), "zh-HK")
+    sign_in(web, "mei", password)
+    html = web.get("/web/").text
+    assert "儀表板" in html and "指標類型" in html and "未結束的警示" in html

@@ -197,3 +197,39 @@ def test_an_unknown_table_is_not_found(web: TestClient, world: World) -> None:
     _signed_in(web, world, "hkma")
     assert web.get("/web/sector/nothing.csv").status_code == 404
     assert web.get("/web/sector/..%2Fexposure.csv").status_code == 404
+
+
+def test_sightings_by_technique_and_by_indicator_type(world: World, clock: Clock) -> None:
+    ip = indicator("198.51.100.20")
+    url = indicator(pattern="[url:value = 'http://evil.example/']")
+    tech = {
+        "type": "attack-pattern",
+        "spec_version": "2.1",
+        "id": "attack-pattern--7e33a43e-e34b-40ec-89da-36c9bb2cacd5",
+        "created": "2026-01-01T00:00:00.000Z",
+        "modified": "2026-01-01T00:00:00.000Z",
+        "name": "Phishing",
+        "external_references": [{"source_name": "mitre-attack", "external_id": "T1566"}],
+    }
+    rel = {
+        "type": "relationship",
+        "spec_version": "2.1",
+        "id": "relationship--0b7d8a49-5b7e-4e4c-9a33-6c7d1e2f3a4b",
+        "created": "2026-01-01T00:00:00.000Z",
+        "modified": "2026-01-01T00:00:00.000Z",
+        "relationship_type": "indicates",
+        "source_ref": ip["id"],
+        "target_ref": tech["id"],
+    }
+    publish(world.hub, world.principals["bank-a"], PublishRequest([ip, url, tech, rel], COMMUNITY, Tlp.GREEN))
+    for org in ("bank-b", "bank-c", "police"):
+        publish(world.hub, world.principals[org], PublishRequest([sighting(ip["id"])], COMMUNITY, Tlp.AMBER))
+    for org in ("bank-b", "bank-c"):
+        publish(world.hub, world.principals[org], PublishRequest([sighting(url["id"])], COMMUNITY, Tlp.AMBER))
+    assert _row(_table(world, clock, "sightings-techniques"), "T1566 Phishing") == (3,)
+    types = _table(world, clock, "sightings-types")
+    assert _row(types, "ipv4") == (3,)
+    assert _row(types, "url") is not None and _row(types, "url") == (None,)
+    assert types.total_row is not None and types.total_row.cells == (5,)
+    # a single hidden row next to a shown total would give it away: another row is hidden with it
+    assert [r.cells[0] for r in types.rows].count(None) >= 2
