@@ -75,17 +75,19 @@ def counts(conn: Connection, vis: Visibility, since: int, until: int, object_typ
             objects.c.tlp,
             objects.c.date_added,
             objects.c.producer_org_id,
+            # a column here, not an expression below: PostgreSQL matches GROUP BY expressions by
+            # their text, and each bound parameter would get a number of its own
+            ((objects.c.date_added - since) // WEEK_US).label("week"),
         )
         .where(visible(vis))
         .cte("v")
         .prefix_with("MATERIALIZED")
     )
-    week = (v.c.date_added - since) // WEEK_US
     parts: list[Any] = [
         select(literal("n"), literal(""), literal(0), func.count(distinct(v.c.stix_id))),
-        select(literal("w"), v.c.tlp, week, func.count())
+        select(literal("w"), v.c.tlp, v.c.week, func.count())
         .where(v.c.date_added >= since, v.c.date_added < until, v.c.producer_org_id != vis.org_id)
-        .group_by(v.c.tlp, week),
+        .group_by(v.c.tlp, v.c.week),
         select(literal("k"), literal("*"), literal(0), func.count(distinct(v.c.stix_id))).where(
             v.c.stix_type == "indicator"
         ),

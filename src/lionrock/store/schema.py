@@ -17,14 +17,11 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
-    and_,
-    case,
-    func,
     literal_column,
     true,
 )
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.sql.functions import FunctionElement
+from sqlalchemy.sql.elements import Grouping
 
 metadata = MetaData()
 
@@ -103,51 +100,42 @@ Index(  # sightings only: a partial index costs nothing for the other rows
 )
 
 
-class text_position(FunctionElement[int]):
-    """1-based position of the second argument in the first, 0 when absent: instr() in SQLite,
-    strpos() in PostgreSQL."""
+def pattern_object_type_sql(position: str) -> str:
+    """The expression as SQL text, `position` being instr (SQLite) or strpos (PostgreSQL). Written
+    as PostgreSQL prints an indexed expression back (line breaks included), so that the schema test
+    finds the migration's index equal to this one; SQLite compares expressions by their parse."""
+    start = f"""{position}(body, '"pattern":"')"""
+    head = f"ltrim(substr(body, {start} + 11, 120), '[( ')"
+    colon = f"{position}({head}, ':')"
+    return f"\nCASE\n    WHEN {start} > 0 AND {colon} > 1 THEN substr({head}, 1, {colon} - 1)\n    ELSE ''\nEND"
 
+
+class _PatternObjectType(ColumnElement[str]):
+    type = String()
     inherit_cache = True
-    name = "text_position"
 
 
-@compiles(text_position)
-def _instr(element: text_position, compiler: Any, **kw: Any) -> str:
-    return f"instr({compiler.process(element.clauses, **kw)})"
+@compiles(_PatternObjectType)
+def _with_instr(element: _PatternObjectType, compiler: Any, **kw: Any) -> str:
+    return pattern_object_type_sql("instr")
 
 
-@compiles(text_position, "postgresql")
-def _strpos(element: text_position, compiler: Any, **kw: Any) -> str:
-    return f"strpos({compiler.process(element.clauses, **kw)})"
+@compiles(_PatternObjectType, "postgresql")
+def _with_strpos(element: _PatternObjectType, compiler: Any, **kw: Any) -> str:
+    return pattern_object_type_sql("strpos")
 
 
-def _sql(text: str) -> ColumnElement[Any]:
-    """A constant written into the SQL itself: an expression index is used only for a query that
-    spells the expression exactly as the index does, and a bound parameter is not a constant."""
-    return literal_column(text)
-
-
-def _pattern_object_type() -> ColumnElement[str]:
-    body = objects.c.body
-    start = text_position(body, _sql('\'"pattern":"\''))
-    head = func.ltrim(func.substr(body, start + _sql("11"), _sql("120")), _sql("'[( '"))
-    colon = text_position(head, _sql("':'"))
-    return case(
-        (and_(start > _sql("0"), colon > _sql("1")), func.substr(head, _sql("1"), colon - _sql("1"))),
-        else_=_sql("''"),
-    )
-
-
-INDICATOR = _sql("'indicator'")
-PATTERN_OBJECT_TYPE = _pattern_object_type()
+INDICATOR: ColumnElement[str] = literal_column("'indicator'")
+PATTERN_OBJECT_TYPE: ColumnElement[str] = _PatternObjectType()
 """An indicator's main observable type, in SQL: the object type of its pattern's first comparison
 (stix.observable_kinds is the reference). Bodies are compact JSON with sorted keys, so the pattern is
 the text after the first `"pattern":"`; leading brackets, parentheses and spaces are dropped and the
 type ends at ':'. Indexed for indicators (ix_objects_indicator_kind, migration 0009), so the
-dashboard counts indicators by kind from the index instead of reading every body."""
+dashboard counts indicators by kind from the index instead of reading every body. It names `body`
+unqualified: use it only where `objects` is the one table in the FROM clause with a body column."""
 Index(
     "ix_objects_indicator_kind",
-    PATTERN_OBJECT_TYPE,
+    Grouping(PATTERN_OBJECT_TYPE),  # PostgreSQL wants an indexed expression in parentheses
     objects.c.stix_id,
     sqlite_where=objects.c.stix_type == INDICATOR,
     postgresql_where=objects.c.stix_type == INDICATOR,

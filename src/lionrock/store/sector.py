@@ -10,7 +10,7 @@ from __future__ import annotations
 from sqlalchemy import Connection, case, distinct, func, select, true
 
 from lionrock.store.dashboard import pattern_object_type
-from lionrock.store.schema import advisory_responses, objects, orgs, refs
+from lionrock.store.schema import INDICATOR, advisory_responses, objects, orgs, refs
 
 DAY_US = 86_400 * 1_000_000
 HK_OFFSET_US = 8 * 3_600 * 1_000_000
@@ -18,12 +18,20 @@ HK_OFFSET_US = 8 * 3_600 * 1_000_000
 
 def published_by_day(conn: Connection, since: int) -> list[tuple[str, int, int, int]]:
     """(organisation kind, Hong Kong day number since the epoch, producer org id, versions) since `since`."""
-    day = (objects.c.date_added + HK_OFFSET_US) // DAY_US
-    stmt = (
-        select(orgs.c.kind, day.label("day"), objects.c.producer_org_id, func.count())
-        .select_from(objects.join(orgs, orgs.c.id == objects.c.producer_org_id))
+    # the day as a column of a subquery: PostgreSQL matches GROUP BY expressions by their text,
+    # and each bound parameter would get a number of its own
+    dated = (
+        select(
+            objects.c.producer_org_id,
+            ((objects.c.date_added + HK_OFFSET_US) // DAY_US).label("day"),
+        )
         .where(objects.c.date_added >= since)
-        .group_by(orgs.c.kind, day, objects.c.producer_org_id)
+        .subquery("dated")
+    )
+    stmt = (
+        select(orgs.c.kind, dated.c.day, dated.c.producer_org_id, func.count())
+        .select_from(dated.join(orgs, orgs.c.id == dated.c.producer_org_id))
+        .group_by(orgs.c.kind, dated.c.day, dated.c.producer_org_id)
     )
     return [(str(k), int(d), int(o), int(n)) for k, d, o, n in conn.execute(stmt)]
 
@@ -89,12 +97,16 @@ def sightings_by_technique(conn: Connection) -> list[tuple[str, int, int]]:
 
 def sightings_by_indicator_type(conn: Connection) -> list[tuple[str, int, int]]:
     """(object type of the sighted indicator's first comparison, reporting org id, distinct sightings)."""
+    indicators = (
+        select(objects.c.stix_id, pattern_object_type(conn).label("otype"))
+        .where(objects.c.stix_type == INDICATOR, objects.c.owner_record == true())
+        .subquery("ind")
+    )
     sighting = objects.alias("s")
-    otype = pattern_object_type(conn)
     stmt = (
-        select(otype.label("otype"), sighting.c.producer_org_id, func.count(distinct(sighting.c.stix_id)))
-        .select_from(sighting.join(objects, objects.c.stix_id == sighting.c.about_ref))
-        .where(sighting.c.stix_type == "sighting", objects.c.stix_type == "indicator", objects.c.owner_record == true())
-        .group_by(otype, sighting.c.producer_org_id)
+        select(indicators.c.otype, sighting.c.producer_org_id, func.count(distinct(sighting.c.stix_id)))
+        .select_from(sighting.join(indicators, indicators.c.stix_id == sighting.c.about_ref))
+        .where(sighting.c.stix_type == "sighting")
+        .group_by(indicators.c.otype, sighting.c.producer_org_id)
     )
     return [(str(t), int(o), int(n)) for t, o, n in conn.execute(stmt)]

@@ -14,16 +14,17 @@ depends_on = None
 
 
 def _expression(position: str) -> str:
+    """store/schema.py pattern_object_type_sql, as it was when this migration was written."""
     start = f"""{position}(body, '"pattern":"')"""
     head = f"ltrim(substr(body, {start} + 11, 120), '[( ')"
     colon = f"{position}({head}, ':')"
-    return f"CASE WHEN ({start} > 0 AND {colon} > 1) THEN substr({head}, 1, {colon} - 1) ELSE '' END"
+    return f"\nCASE\n    WHEN {start} > 0 AND {colon} > 1 THEN substr({head}, 1, {colon} - 1)\n    ELSE ''\nEND"
 
 
 def upgrade() -> None:
     position = "strpos" if op.get_bind().dialect.name == "postgresql" else "instr"
     op.execute(
-        f"CREATE INDEX ix_objects_indicator_kind ON objects ({_expression(position)}, stix_id) "
+        f"CREATE INDEX ix_objects_indicator_kind ON objects (({_expression(position)}), stix_id) "
         "WHERE stix_type = 'indicator'"
     )
 
