@@ -129,9 +129,7 @@ def test_one_small_cell_takes_a_partner_in_its_row_and_its_column() -> None:
     assert row0.count(None) >= 2
     assert col1.count(None) >= 2
     # the totals still show: nothing in them covers fewer than 3 organisations
-    assert out.grand_total is not None and out.grand_total.value == sum(
-        c.value for row in table.cells for c in row
-    )
+    assert out.grand_total is not None and out.grand_total.value == sum(c.value for row in table.cells for c in row)
 
 
 def test_a_total_covering_two_organisations_is_hidden_too() -> None:
