@@ -12,9 +12,9 @@ from lionrock.access.throttle import client_key
 from lionrock.errors import Invalid
 from lionrock.http.auth import failed_logins
 from lionrock.hub.logins import record_failed_logins
-from lionrock.hub.users import PasswordRejected, set_language, visible_object_count
+from lionrock.hub.users import PasswordRejected, set_language
 from lionrock.hub.web_sessions import Session, sign_in, sign_out
-from lionrock.web import admin, audit
+from lionrock.web import admin, audit, dashboard, sector
 from lionrock.web import advisories as advisory_pages
 from lionrock.web import intake as intake_pages
 from lionrock.web.context import (
@@ -23,10 +23,8 @@ from lionrock.web.context import (
     WebRefused,
     form,
     hub_of,
-    page,
     page_router,
     presession_of,
-    principal,
     viewer,
 )
 from lionrock.web.i18n import browser_language
@@ -128,13 +126,6 @@ async def choose_language(request: Request) -> Response:
     return RedirectResponse(target, status_code=303)
 
 
-@router.get("/")
-async def home(request: Request) -> Response:
-    who = principal(request)
-    count = await run_in_threadpool(visible_object_count, hub_of(request), who)
-    return page(request, "home.html", "Home", active="dashboard", count=count)
-
-
 def is_web(path: str) -> bool:
     return path == WEB or path.startswith(f"{WEB}/")
 
@@ -165,11 +156,13 @@ async def _sign_in_first(request: Request, exc: Exception) -> Response:
 
 _PAGES: list[APIRouter] = [
     router,
+    dashboard.router,
     admin.router,
     audit.router,
     search_router,
     intake_pages.router,
     advisory_pages.router,
+    sector.router,
 ]
 """Every page module's router; a new page module adds its router here."""
 
