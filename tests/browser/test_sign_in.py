@@ -57,7 +57,7 @@ def test_sign_in_with_the_form_reaches_home(browser_page: Page, live: LiveHub) -
 
     name, password = live.user_of(BANK)
     _home_as(page, live, (name, password))
-    expect(page.locator("h1")).to_have_text("Home")
+    expect(page.locator("h1")).to_have_text("Dashboard")
     expect(page.locator("p.who")).to_contain_text(f"Signed in as {name} of {BANK}")
     expect(page.locator("p.count")).to_contain_text("Your organisation may see")
     expect(page.get_by_role("navigation", name="Main")).to_be_visible()
@@ -85,7 +85,8 @@ def test_keyboard_reaches_the_skip_link_first_then_the_fields_with_visible_focus
     stops = check_focus_visible(page)
     names = [s["name"] for s in stops]
     assert names[:2] == ["a.skip", "a.brand"] and "select#language-choice" in names, names
-    assert stops[-1]["text"] == "Sign out", stops
+    texts = [s["text"] for s in stops]
+    assert texts[2] == "Dashboard" and "Sign out" in texts, texts  # the menu, then the account controls
 
     # the skip link takes the keyboard past the header, straight to the form
     page.goto("/web/login")
@@ -150,7 +151,7 @@ def test_csp_allows_no_inline_script_and_the_pages_break_no_rule(browser_page: P
     assert "script-src 'self'" in policy and "unsafe-inline" not in policy and "unsafe-eval" not in policy
     pages = ["/web/login"]
     _home_as(page, live, live.user_of(BANK))
-    pages.append("/web/")
+    pages += ["/web/", "/web/search?q=lantern", "/web/intake", "/web/advisories", "/web/nowhere"]
     for path in pages:
         answer = page.goto(path)
         assert answer is not None and answer.headers["content-security-policy"] == policy, path
@@ -185,7 +186,7 @@ def test_switching_to_chinese_shows_chinese_rendered_in_a_cjk_font(browser_page:
         page.locator("form.language button[type=submit]").click()
     expect(page).to_have_url(f"{live.url}/web/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-Hant-HK")
-    expect(page.locator("h1")).to_have_text("主頁")
+    expect(page.locator("h1")).to_have_text("儀表板")
     expect(page.locator("form.logout button")).to_have_text("登出")
     check_accessibility(page)
     screenshot(page, "home-zh")
@@ -195,7 +196,7 @@ def test_switching_to_chinese_shows_chinese_rendered_in_a_cjk_font(browser_page:
     # kept with the user: the next sign-in is in Chinese too
     sign_out(page)
     _home_as(page, live, user)
-    expect(page.locator("h1")).to_have_text("主頁")
+    expect(page.locator("h1")).to_have_text("儀表板")
 
     if first in (second, tofu):
         reason = "Chinese renders as empty boxes: no CJK font; install fonts-wqy-microhei (bash .ci/browser.sh)"
@@ -234,7 +235,7 @@ def test_error_pages_are_pages_for_people(browser_page: Page, live: LiveHub) -> 
     check_accessibility(page)
     screenshot(page, "error-403")
     page.goto("/web/")
-    expect(page.locator("h1")).to_have_text("Home")  # still signed in: the forged sign-out did nothing
+    expect(page.locator("h1")).to_have_text("Dashboard")  # still signed in: the forged sign-out did nothing
 
     answer = page.goto("/web/no-such-page")
     assert answer is not None and answer.status == 404
