@@ -22,8 +22,8 @@ from tests.browser.helpers import VIEWPORT, demo_hub, launch, missing_browser, s
 
 IMAGES = REPO / "docs" / "images"
 USER_OF = "Victoria Harbour Bank"
-PAGES = {"home": "/web/"}
-"""Image name -> page, taken signed in. Add the dashboard, search and others as they land."""
+PAGES = {"dashboard": "/web/", "search": "/web/search?q=Lantern", "advisories": "/web/advisories"}
+"""Image name -> page, taken signed in."""
 
 
 def main() -> int:

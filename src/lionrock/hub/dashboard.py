@@ -132,9 +132,9 @@ _cache_lock = threading.Lock()
 
 def _counts(conn: Connection, vis: Visibility, engine: Engine, since: int, until: int) -> store.Counts:
     """Counted once per reader's view and state of the objects: the key holds everything the counts
-    depend on (the reader's organisation and groups, the weeks, and store.dashboard.data_version,
+    depend on (the reader's organisation, groups and highest TLP, the weeks, and store.dashboard.data_version,
     which changes with every insert, delete or re-dating), so a cached answer is never stale."""
-    key = (vis.org_id, tuple(sorted(vis.group_ids)), since, until, store.data_version(conn))
+    key = (vis.org_id, tuple(sorted(vis.group_ids)), vis.max_tlp, since, until, store.data_version(conn))
     with _cache_lock:
         hit = _cache.get(engine, OrderedDict()).get(key)
     if hit is not None:
