@@ -134,8 +134,16 @@ def test_sign_in_is_throttled_after_repeated_failures(web: TestClient, passwords
         assert sign_in(web, "alice", "guess").status_code == 401
     locked = sign_in(web, "alice", passwords["alice"])
     assert locked.status_code == 429
-    assert int(locked.headers["retry-after"]) > 0
+    wait = int(locked.headers["retry-after"])
+    assert wait > 0 and f"try again in {wait} s" in locked.text
     assert "lr_session" not in locked.cookies
+    chinese = web.get("/web/login", headers={"accept-language": "zh-HK"})
+    refused = web.post(
+        "/web/login",
+        data={"csrf": csrf_of(chinese), "name": "alice", "password": passwords["alice"]},
+        headers={"accept-language": "zh-HK"},
+    )
+    assert refused.status_code == 429 and "秒後再試" in refused.text
 
 
 def test_a_disabled_user_cannot_sign_in_and_loses_its_sessions(

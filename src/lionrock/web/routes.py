@@ -83,7 +83,8 @@ async def login(request: Request) -> Response:
     try:
         wait = counter.retry_after(client, now)
         if wait is not None:
-            message = f"Too many failed sign-ins from this address; try again in {wait} s."
+            _ = gettext_for(browser_language(request.headers.get("accept-language", "")))
+            message = _("Too many failed sign-ins from this address; try again in %(wait)s s.") % {"wait": wait}
             return _login_page(request, 429, message, name, **{"Retry-After": str(wait)})
         previous = request.cookies.get(SESSION_COOKIE)
         try:
