@@ -38,7 +38,7 @@ from lionrock.settings import DEFAULT_DB, Settings
 from lionrock.stix.ids import us_to_timestamp
 from lionrock.stix.tlp import Tlp
 
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # paths and URLs stay whole, whatever the terminal width
 
 
 def _hub(ctx: click.Context) -> Hub:
