@@ -18,13 +18,15 @@ from click.testing import CliRunner, Result
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy import Engine, delete, insert, select, update
 
-from lionrock.access.model import OrgKind
+from lionrock.access.model import OrgKind, Role
 from lionrock.cli.main import main
 from lionrock.hub import Hub
 from lionrock.hub.audit_keys import KeyFileError, key_paths
 from lionrock.hub.auditing import verify_log
 from lionrock.hub.checkpoints import Checkpoint, key_id, parse
 from lionrock.hub.members import add_org
+from lionrock.hub.users import add_user
+from lionrock.hub.web_sessions import sign_in
 from lionrock.settings import Settings
 from lionrock.store import audit
 from lionrock.store.engine import make_engine, read_transaction
@@ -117,6 +119,41 @@ def test_edited_entry_without_rechaining_is_detected(world: World) -> None:
         conn.execute(update(audit_table).where(audit_table.c.seq == 4).values(subject="someone-else"))
     result = verify_log(world.hub)
     assert [p.seq for p in result.problems] == [4] and "altered" in result.problems[0].reason
+
+
+def _web_user_entry(world: World) -> audit.AuditEntry:
+    """A web user's sign-in, whose entry carries the user id."""
+    rita = add_user(world.hub, "bank-a", "rita", Role.ANALYST)
+    add_user(world.hub, "bank-a", "carl", Role.ANALYST)
+    sign_in(world.hub, "rita", rita.password)
+    entry = all_entries(world.hub.engine)[-1]
+    assert entry.action == "web.sign_in" and entry.user_id == rita.id and entry.org_id == world.org_ids["bank-a"]
+    return entry
+
+
+def test_the_acting_web_user_is_recorded_and_the_chain_stays_intact(world: World) -> None:
+    _web_user_entry(world)
+    rows = all_entries(world.hub.engine)
+    assert any(e.user_id is None for e in rows)  # token and CLI entries: no user, the old material
+    assert verify_log(world.hub).intact
+
+
+@pytest.mark.parametrize("change", ["another-user", "no-user"])
+def test_changing_the_acting_user_of_an_entry_breaks_the_chain(world: World, change: str) -> None:
+    entry = _web_user_entry(world)
+    other = None if change == "no-user" else entry.user_id + 1  # type: ignore[operator]
+    with world.hub.engine.begin() as conn:
+        conn.execute(update(audit_table).where(audit_table.c.seq == entry.seq).values(user_id=other))
+    result = verify_log(world.hub)
+    assert [p.seq for p in result.problems] == [entry.seq] and "altered" in result.problems[0].reason
+
+
+def test_giving_an_entry_without_a_user_a_user_breaks_the_chain(world: World) -> None:
+    entry = _web_user_entry(world)
+    with world.hub.engine.begin() as conn:
+        conn.execute(update(audit_table).where(audit_table.c.seq == 3).values(user_id=entry.user_id))
+    result = verify_log(world.hub)
+    assert [p.seq for p in result.problems] == [3] and "altered" in result.problems[0].reason
 
 
 @pytest.mark.parametrize("forger", [plain_sha256, wrong_key], ids=["plain-sha256", "wrong-key"])
@@ -268,4 +305,8 @@ def test_mac_is_hmac_sha256_over_the_previous_mac_and_the_fields() -> None:
     material = orjson.dumps(["hmac-sha256", "0" * 64, 1, 10, None, None, "org.add", "x", "{}", False])
     assert audit.entry_mac(key, "0" * 64, 1, 10, None, None, "org.add", "x", "{}", False) == (
         hmac.new(key, material, hashlib.sha256).hexdigest()
+    )
+    with_user = orjson.dumps(["hmac-sha256", "0" * 64, 1, 10, 2, None, "web.sign_in", "x", "{}", False, 7])
+    assert audit.entry_mac(key, "0" * 64, 1, 10, 2, None, "web.sign_in", "x", "{}", False, 7) == (
+        hmac.new(key, with_user, hashlib.sha256).hexdigest()
     )

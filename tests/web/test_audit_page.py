@@ -8,8 +8,12 @@ import pytest
 from fastapi.testclient import TestClient
 
 from lionrock.access.model import Role
+from lionrock.errors import Forbidden
+from lionrock.hub.directory import audit_page
 from lionrock.hub.members import authenticate, create_token
 from lionrock.hub.users import add_user
+from lionrock.store import audit, users
+from lionrock.store.engine import read_transaction
 from lionrock.web.audit import PAGE_SIZE
 from lionrock.web.i18n import hk_time
 from tests.conftest import World
@@ -59,14 +63,78 @@ def test_an_operator_sees_its_own_organisations_trail_not_the_members(web: TestC
     assert "dora" in html and "bank-a-only" not in html
 
 
+_ENTRY = re.compile(
+    r'<th scope="row">(\d+)</th>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>\s*<td><code>([^<]*)</code></td>\s*<td>([^<]*)</td>'
+)
+
+
+def _entries(html: str) -> list[tuple[int, str, str, str]]:
+    """(seq, user, action, subject) of each row shown."""
+    return [(int(seq), user, action, subject) for seq, user, action, subject in _ENTRY.findall(html)]
+
+
+def _user_entries(world: World, user_id: int) -> list[int]:
+    with read_transaction(world.hub.engine) as conn:
+        return [e.seq for e in audit.entries(conn, user_id=user_id)]
+
+
 @pytest.mark.parametrize("role", [Role.READER, Role.ANALYST])
-def test_readers_and_analysts_may_not_read_the_audit_trail(web: TestClient, world: World, role: Role) -> None:
-    password = add_user(world.hub, "bank-a", "rita", role).password
-    _signed_in(web, "rita", password)
-    assert 'href="/web/audit"' not in web.get("/web/").text
-    refused = web.get("/web/audit")
-    assert refused.status_code == 403 and "for org-admins and operators" in refused.text
-    assert "web.sign_in" not in refused.text
+def test_readers_and_analysts_read_only_their_own_entries(web: TestClient, world: World, role: Role) -> None:
+    rita = add_user(world.hub, "bank-a", "rita", role)
+    carlos = add_user(world.hub, "bank-a", "carlos", Role.ANALYST).password  # a colleague
+    bellamy = add_user(world.hub, "bank-b", "bellamy", role).password  # another organisation
+    adelaide = add_user(world.hub, "bank-a", "adelaide", Role.ORG_ADMIN).password
+    for name, password in (("carlos", carlos), ("bellamy", bellamy)):
+        _signed_in(web, name, password)
+        web.cookies.clear()
+    csrf = _signed_in(web, "adelaide", adelaide)
+    web.post("/web/admin/tokens", data={"csrf": csrf, "label": "bank-a-admin-feed", "role": "reader"})
+    web.cookies.clear()
+    csrf = _signed_in(web, "rita", rita.password)
+    web.post("/web/logout", data={"csrf": csrf})
+    _signed_in(web, "rita", rita.password)
+    assert 'href="/web/audit"' in web.get("/web/").text
+    page = web.get("/web/audit")
+    assert page.status_code == 200 and "Your own audit trail" in page.text
+    shown = _entries(page.text)
+    assert [a for _, _, a, _ in shown] == ["web.sign_in", "web.sign_out", "web.sign_in"]
+    assert {(u, s) for _, u, _, s in shown} == {("rita", "rita")}
+    assert [seq for seq, *_ in shown] == _user_entries(world, rita.id)
+    for other in ("carlos", "bellamy", "adelaide", "bank-a-admin-feed", "token.create"):
+        assert other not in page.text, other
+
+
+def test_an_org_admin_sees_colleagues_entries_with_their_names(web: TestClient, world: World) -> None:
+    carlos = add_user(world.hub, "bank-a", "carlos", Role.ANALYST).password
+    bellamy = add_user(world.hub, "bank-b", "bellamy", Role.ANALYST).password
+    ada = add_user(world.hub, "bank-a", "ada", Role.ORG_ADMIN).password
+    admin_token = authenticate(world.hub, create_token(world.hub, "bank-a", Role.ORG_ADMIN).secret)
+    create_token(world.hub, "bank-a", Role.READER, "by-token", actor=admin_token)
+    for name, password in (("carlos", carlos), ("bellamy", bellamy)):
+        _signed_in(web, name, password)
+        web.cookies.clear()
+    csrf = _signed_in(web, "ada", ada)
+    web.post("/web/admin/tokens", data={"csrf": csrf, "label": "siem", "role": "reader"})
+    page = web.get("/web/audit")
+    assert page.status_code == 200 and "Your organisation's audit trail: what bank-a did" in page.text
+    shown = _entries(page.text)
+    assert any(u == "carlos" and a == "web.sign_in" for _, u, a, _ in shown)
+    assert any(u == "ada" and a == "token.create" for _, u, a, _ in shown)
+    assert any(u == "—" and a == "token.create" for _, u, a, _ in shown)  # made with a token: no user
+    assert "bellamy" not in page.text
+
+
+def test_user_names_are_looked_up_in_the_readers_own_organisation_only(world: World) -> None:
+    bellamy = add_user(world.hub, "bank-b", "bellamy", Role.ANALYST)
+    with read_transaction(world.hub.engine) as conn:
+        assert users.user_names(conn, world.org_ids["bank-a"], {bellamy.id}) == {}
+        assert users.user_names(conn, world.org_ids["bank-b"], {bellamy.id}) == {bellamy.id: "bellamy"}
+
+
+def test_a_reader_token_still_may_not_read_the_audit_log(world: World) -> None:
+    reader = authenticate(world.hub, create_token(world.hub, "bank-a", Role.ANALYST).secret)
+    with pytest.raises(Forbidden):
+        audit_page(world.hub, reader, None, PAGE_SIZE)
 
 
 def test_the_audit_trail_is_paged_newest_first(web: TestClient, world: World) -> None:

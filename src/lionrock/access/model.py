@@ -32,7 +32,8 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class Principal:
-    """Who is asking: one organisation acting through one token with one role."""
+    """Who is asking: one organisation acting through one token (token_id) or one web user
+    (user_id) with one role."""
 
     org_id: int
     org_name: str
@@ -40,6 +41,7 @@ class Principal:
     role: Role
     group_ids: frozenset[int] = frozenset()
     token_id: int | None = None
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)

@@ -70,12 +70,24 @@ def group_listed(who: Principal, member_org_ids: frozenset[int]) -> bool:
     return who.role is Role.OPERATOR or who.org_id in member_org_ids
 
 
-def audit_scope(who: Principal) -> int:
-    """The organisation whose audit entries the principal may read: its own, so that anonymous
-    submissions of others stay anonymous (operators included)."""
-    if not who.role.manages_own_org:
+@dataclass(frozen=True)
+class AuditScope:
+    """Which audit entries a principal may read: its own organisation's, and when user_id is set,
+    only those that web user made themself."""
+
+    org_id: int
+    user_id: int | None = None
+
+
+def audit_view(who: Principal) -> AuditScope:
+    """Org-admins and operators read their own organisation's entries (so that anonymous submissions
+    of others stay anonymous, operators included); a reader or analyst signed in as a web user reads
+    only the entries they made themself; a reader or analyst token reads none."""
+    if who.role.manages_own_org:
+        return AuditScope(who.org_id)
+    if who.user_id is None:
         raise Forbidden("only org-admins and operators read the audit log")
-    return who.org_id
+    return AuditScope(who.org_id, who.user_id)
 
 
 def require_user_admin(actor: Principal | None, org_id: int, org_kind: OrgKind, role: Role) -> None:

@@ -35,6 +35,7 @@ def record(
         subject=subject,
         detail=detail,
         anonymous=anonymous,
+        user_id=who.user_id if who else None,
     )
 
 

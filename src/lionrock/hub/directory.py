@@ -6,9 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from lionrock.access.model import Principal
-from lionrock.access.permissions import audit_scope, group_listed, token_scope
+from lionrock.access.permissions import AuditScope, audit_view, group_listed, token_scope
 from lionrock.hub.context import Hub
 from lionrock.store import audit, members
+from lionrock.store import users as user_store
 from lionrock.store.engine import read_transaction
 
 
@@ -47,6 +48,8 @@ class AuditView:
     action: str
     subject: str | None
     detail: str
+    user: str | None = None
+    """The name of the web user who acted, where known (own organisation only)."""
 
 
 def organisations(hub: Hub) -> list[OrgView]:
@@ -86,10 +89,10 @@ def tokens(hub: Hub, who: Principal) -> list[TokenView]:
 
 
 def audit_entries(hub: Hub, who: Principal, limit: int) -> list[AuditView]:
-    """Newest first, the caller's own organisation's entries only."""
-    org_id = audit_scope(who)
+    """Newest first, the entries the caller may read (access.permissions.audit_view)."""
+    scope = audit_view(who)
     with read_transaction(hub.engine) as conn:
-        rows = audit.entries(conn, org_id=org_id, limit=limit)
+        rows = audit.entries(conn, org_id=scope.org_id, user_id=scope.user_id, limit=limit)
     return [AuditView(e.seq, e.at, e.action, e.subject, e.detail) for e in rows]
 
 
@@ -98,12 +101,19 @@ class AuditPage:
     entries: list[AuditView]
     older: int | None
     """The `before` for the next (older) page; None on the last page."""
+    own: bool = False
+    """True when the page holds only the caller's own entries (a reader or analyst web user)."""
 
 
 def audit_page(hub: Hub, who: Principal, before: int | None, limit: int) -> AuditPage:
-    """One page of the caller's own organisation's entries, newest first, older than seq `before`."""
-    org_id = audit_scope(who)
+    """One page of the entries the caller may read (its organisation's, or a reader's or analyst's
+    own), newest first, older than seq `before`, with the acting users' names."""
+    scope: AuditScope = audit_view(who)
     with read_transaction(hub.engine) as conn:
-        rows = audit.entries(conn, org_id=org_id, limit=limit + 1, before=before)
-    shown = [AuditView(e.seq, e.at, e.action, e.subject, e.detail) for e in rows[:limit]]
-    return AuditPage(shown, shown[-1].seq if len(rows) > limit else None)
+        rows = audit.entries(conn, org_id=scope.org_id, user_id=scope.user_id, limit=limit + 1, before=before)
+        more, rows = len(rows) > limit, rows[:limit]
+        names = user_store.user_names(conn, scope.org_id, {e.user_id for e in rows if e.user_id is not None})
+    shown = [
+        AuditView(e.seq, e.at, e.action, e.subject, e.detail, names.get(e.user_id) if e.user_id else None) for e in rows
+    ]
+    return AuditPage(shown, shown[-1].seq if more else None, own=scope.user_id is not None)

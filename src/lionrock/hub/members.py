@@ -183,6 +183,7 @@ def _issue(
         at=now,
         org_id=_org(actor) or org.id,
         token_id=_tok(actor),
+        user_id=actor.user_id if actor else None,
         action="token.create",
         subject=str(token_id),
         detail={"org": org.name, "role": role.value},

@@ -182,7 +182,7 @@ def user_principal(hub: Hub, user_id: int) -> User | None:
         group_ids = members.groups_of(conn, row.org_id) if row else frozenset()
     if row is None or org is None or row.disabled is not None:
         return None
-    who = Principal(org.id, org.name, OrgKind(org.kind), Role(row.role), group_ids)
+    who = Principal(org.id, org.name, OrgKind(org.kind), Role(row.role), group_ids, user_id=row.id)
     language = row.language if row.language in LANGUAGES else LANGUAGES[0]
     return User(row.id, row.name, who, language)
 

@@ -4,6 +4,11 @@ Each entry's MAC is HMAC-SHA256, under the hub's audit key, over the previous en
 entry's own fields (seq included). Without the key nobody can edit an entry and re-chain the rest.
 Rows written before the key existed (scheme "sha256") keep their plain SHA-256 chain: they are
 checked the old way and may only form a prefix of the log.
+
+The acting web user (`user_id`, migration 0010) is covered by the MAC in either scheme when it is
+set: it is appended as one more field of the material. Entries without a user (tokens, the CLI, and
+every row from before 0010) keep exactly the material they were written with, so they still verify,
+and giving any of them a user id afterwards changes its material and breaks its MAC.
 """
 
 from __future__ import annotations
@@ -43,6 +48,7 @@ class AuditEntry:
     prev_hash: str
     hash: str
     scheme: str
+    user_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -77,9 +83,10 @@ def legacy_hash(
     subject: str | None,
     detail: str,
     anonymous: bool,
+    user_id: int | None = None,
 ) -> str:
-    material = orjson.dumps([prev, at, org_id, token_id, action, subject, detail, anonymous])
-    return hashlib.sha256(material).hexdigest()
+    fields: list[object] = [prev, at, org_id, token_id, action, subject, detail, anonymous]
+    return hashlib.sha256(orjson.dumps(_with_user(fields, user_id))).hexdigest()
 
 
 def entry_mac(
@@ -93,15 +100,23 @@ def entry_mac(
     subject: str | None,
     detail: str,
     anonymous: bool,
+    user_id: int | None = None,
 ) -> str:
-    material = orjson.dumps([Scheme.KEYED.value, prev, seq, at, org_id, token_id, action, subject, detail, anonymous])
-    return hmac.new(key, material, hashlib.sha256).hexdigest()
+    fields: list[object] = [Scheme.KEYED.value, prev, seq, at, org_id, token_id, action, subject, detail, anonymous]
+    return hmac.new(key, orjson.dumps(_with_user(fields, user_id)), hashlib.sha256).hexdigest()
+
+
+def _with_user(fields: list[object], user_id: int | None) -> list[object]:
+    """The material: without a user exactly as before migration 0010, with one a field longer (a JSON
+    array of another length, so the two forms never coincide)."""
+    return fields if user_id is None else [*fields, user_id]
 
 
 def _expected(key: bytes, e: AuditEntry) -> str:
+    fields = (e.at, e.org_id, e.token_id, e.action, e.subject, e.detail, e.anonymous)
     if e.scheme == Scheme.LEGACY:
-        return legacy_hash(e.prev_hash, e.at, e.org_id, e.token_id, e.action, e.subject, e.detail, e.anonymous)
-    return entry_mac(key, e.prev_hash, e.seq, e.at, e.org_id, e.token_id, e.action, e.subject, e.detail, e.anonymous)
+        return legacy_hash(e.prev_hash, *fields, user_id=e.user_id)
+    return entry_mac(key, e.prev_hash, e.seq, *fields, user_id=e.user_id)
 
 
 def append(
@@ -115,12 +130,13 @@ def append(
     subject: str | None = None,
     detail: dict[str, object] | None = None,
     anonymous: bool = False,
+    user_id: int | None = None,
 ) -> None:
     """Append one entry; callers hold the write transaction, which serialises the chain."""
     last = conn.execute(select(audit.c.seq, audit.c.hash).order_by(audit.c.seq.desc()).limit(1)).first()
     seq, prev = (last.seq + 1, last.hash) if last else (1, GENESIS)
     text = orjson.dumps(detail or {}, option=orjson.OPT_SORT_KEYS).decode()
-    mac = entry_mac(key, prev, seq, at, org_id, token_id, action, subject, text, anonymous)
+    mac = entry_mac(key, prev, seq, at, org_id, token_id, action, subject, text, anonymous, user_id)
     conn.execute(
         insert(audit).values(
             seq=seq,
@@ -134,18 +150,25 @@ def append(
             prev_hash=prev,
             hash=mac,
             scheme=Scheme.KEYED.value,
+            user_id=user_id,
         )
     )
 
 
 def entries(
-    conn: Connection, org_id: int | None = None, limit: int = 1000, before: int | None = None
+    conn: Connection,
+    org_id: int | None = None,
+    limit: int = 1000,
+    before: int | None = None,
+    user_id: int | None = None,
 ) -> list[AuditEntry]:
-    """Entries, newest first; restricted to one organisation's own actions when org_id is given, and
-    to entries older than seq `before` when given (paging)."""
+    """Entries, newest first; restricted to one organisation's own actions when org_id is given, to
+    one web user's when user_id is given, and to entries older than seq `before` when given (paging)."""
     stmt = select(*audit.c).order_by(audit.c.seq.desc()).limit(limit)
     if org_id is not None:
         stmt = stmt.where(audit.c.org_id == org_id)
+    if user_id is not None:
+        stmt = stmt.where(audit.c.user_id == user_id)
     if before is not None:
         stmt = stmt.where(audit.c.seq < before)
     return [_entry(r) for r in conn.execute(stmt)]

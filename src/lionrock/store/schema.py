@@ -194,6 +194,8 @@ audit = Table(
     Column("hash", String(64), nullable=False),
     # "hmac-sha256" (keyed, see store/audit.py) or "sha256" (rows from before migration 0005)
     Column("scheme", String(16), nullable=False, server_default="sha256"),
+    # the web user who acted (migration 0010); NULL for tokens, the CLI and rows from before it
+    Column("user_id", Integer, nullable=True),
 )
 
 taxii_status = Table(

@@ -80,6 +80,14 @@ def users_of(conn: Connection, org_id: int | None) -> list[UserSummary]:
     return [UserSummary(*r) for r in conn.execute(stmt)]
 
 
+def user_names(conn: Connection, org_id: int, user_ids: set[int]) -> dict[int, str]:
+    """The names of the given users that belong to one organisation (others are left out)."""
+    if not user_ids:
+        return {}
+    stmt = select(users.c.id, users.c.name).where(users.c.org_id == org_id, users.c.id.in_(sorted(user_ids)))
+    return {int(r.id): str(r.name) for r in conn.execute(stmt)}
+
+
 def set_password_hash(conn: Connection, user_id: int, password_hash: str) -> None:
     conn.execute(update(users).where(users.c.id == user_id).values(password_hash=password_hash))
 

@@ -1,8 +1,9 @@
-"""/web/audit: the signed-in organisation's own audit trail, newest first, paged by sequence number.
+"""/web/audit: the signed-in user's audit trail, newest first, paged by sequence number.
 
-What may be read is the hub's rule (`access.permissions.audit_scope` through
+What may be read is the hub's rule (`access.permissions.audit_view` through
 `hub.directory.audit_page`): org-admins and operators read their own organisation's entries only,
-so that other organisations' actions, anonymous submissions included, stay out of sight.
+so that other organisations' actions, anonymous submissions included, stay out of sight; readers and
+analysts read only the entries they made themselves.
 """
 
 from __future__ import annotations

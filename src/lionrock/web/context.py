@@ -150,7 +150,7 @@ def navigation(who: Principal) -> list[NavItem]:
             continue
         if item.key == "intake" and not who.role.may_publish:
             continue
-        if item.key in ("admin", "audit") and who.role not in (Role.ORG_ADMIN, Role.OPERATOR):
+        if item.key == "admin" and who.role not in (Role.ORG_ADMIN, Role.OPERATOR):
             continue
         items.append(item)
     return items
