@@ -15,7 +15,9 @@ from lionrock.errors import Invalid
 from lionrock.fraud.clean import clean, compact, label_re, strip_label
 from lionrock.fraud.hk_banks import ALIASES, BANKS
 
-_LABEL = label_re("a/c", "a.c.", "ac", "acct", "account", "bank account", "iban", "戶口", "帳戶", "賬戶", "帳號", "賬號")
+_LABEL = label_re(
+    "a/c", "a.c.", "ac", "acct", "account", "bank account", "iban", "戶口", "帳戶", "賬戶", "帳號", "賬號"
+)
 _IBAN_RE = re.compile(r"^[A-Z]{2}\d{2}[A-Z0-9]{11,30}\Z")
 _IBAN_START_RE = re.compile(r"^[A-Z]{2}\d{2}")
 _DIGITS_RE = re.compile(r"^\d+\Z")
@@ -62,14 +64,16 @@ def _hk_account(raw: str, text: str) -> BankAccount:
     for alias, code in ALIASES:
         rest = lower[len(alias) :]
         if lower.startswith(alias) and not (rest[:1].isascii() and rest[:1].isalpha()):
-            named, text = code, text[len(alias) :]
+            named, text = code, text[len(alias) :].lstrip(" :#=")
             break
     digits = compact(strip_label(text.strip(), _LABEL))
     if not digits or _DIGITS_RE.match(digits) is None:
         raise Invalid(f"{raw!r} is not an account number: expected digits, optionally after a bank's name or code")
     if named is not None:
         low, high = BANKS[named].digits
-        if digits.startswith(named) and not low <= len(digits) <= high and low <= len(digits) - 3 <= high:
+        # "HSBC 004-123-…": the code written after the name too. Where both readings have a valid
+        # length (a bank whose length is a range), the repeated code is the likelier one.
+        if digits.startswith(named) and low <= len(digits) - 3 <= high:
             digits = digits[3:]
         return _parts(raw, named, digits)
     return _parts(raw, digits[:3], digits[3:])
@@ -82,5 +86,7 @@ def _parts(raw: str, code: str, rest: str) -> BankAccount:
     low, high = bank.digits
     if not low <= len(rest) <= high:
         span = str(low) if low == high else f"{low} to {high}"
-        raise Invalid(f"{raw!r}: {bank.name} ({code}) account numbers have {span} digits after the bank code, not {len(rest)}")
+        raise Invalid(
+            f"{raw!r}: {bank.name} ({code}) account numbers have {span} digits after the bank code, not {len(rest)}"
+        )
     return BankAccount(bank_code=code, branch_code=rest[:3], number=rest[3:])

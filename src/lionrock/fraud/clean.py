@@ -28,9 +28,14 @@ def clean(raw: str) -> str:
 
 
 def strip_label(text: str, label: re.Pattern[str]) -> str:
-    """Text without a leading label such as 'A/C no.:' or 'Tel:' (the pattern matches it)."""
-    m = label.match(text)
-    return text[m.end() :].strip(_EDGE_NOISE) if m else text
+    """Text without its leading labels such as 'A/C no.:', 'Tel:' or 'USDT TRC20:' (the pattern
+    matches one; several in a row are all removed)."""
+    for _ in range(4):
+        m = label.match(text)
+        if m is None or not m.end():
+            break
+        text = text[m.end() :].strip(_EDGE_NOISE)
+    return text
 
 
 def label_re(*words: str) -> re.Pattern[str]:

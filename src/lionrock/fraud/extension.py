@@ -9,14 +9,17 @@ Where another platform already names the type, lionrock uses that name and those
 (OpenCTI's custom observables `bank-account` {value, iban, bic, account_number}, `phone-number`
 {value}, `cryptocurrency-wallet` {value}), so their objects and ours are the same objects:
 
-| type | ID-contributing properties | notes |
-|---|---|---|
-| `bank-account` | `iban`, `account_number` | OpenCTI's contributes `iban` only; an HK account has no IBAN, so `account_number` (`BBB-RRR-…`) contributes too. IBAN accounts never carry `account_number`, so their id is OpenCTI's. Adds `bank_code`, `branch_code` (HK) |
-| `phone-number` | `value` | E.164 |
-| `cryptocurrency-wallet` | `value` | canonical address (crypto.py) |
-| `hk-fps-id` | `value` | the 7-9 digit FPS identifier; FPS mobile and e-mail proxies are `phone-number` and `email-addr` |
-| `e-wallet-account` | `provider`, `account_id` | stored-value facility accounts (PayMe, AlipayHK, Octopus, …) |
-| `user-account` (STIX) | `account_type`, `user_id`, `account_login` | social and messaging accounts: the spec's own type, no extension |
+- `bank-account` {value, iban, bic, account_number, bank_code, branch_code}: ID-contributing `iban`
+  and `account_number`. OpenCTI's contributes `iban` alone; an HK account has no IBAN, so its
+  `account_number` (`BBB-RRR-…`) contributes too. IBAN accounts never carry `account_number`, so
+  their id is OpenCTI's. `bank_code` and `branch_code` are lionrock's additions.
+- `phone-number` {value}: E.164; ID-contributing `value`.
+- `cryptocurrency-wallet` {value}: the canonical address (crypto.py); ID-contributing `value`.
+- `hk-fps-id` {value}: the 7-9 digit FPS identifier; ID-contributing `value`. FPS mobile and
+  e-mail proxies are `phone-number` and `email-addr` objects: one number, one id, however used.
+- `e-wallet-account` {provider, account_id, value}: stored-value accounts (PayMe, AlipayHK,
+  Octopus, …); ID-contributing `provider` and `account_id`.
+- Social and messaging accounts are the spec's own `user-account` (account_type, account_login).
 
 Importing this module registers the id rules with `lionrock.stix.sco_ids`, so the hub's validator
 checks these objects' ids once `lionrock.fraud` is loaded.

@@ -69,14 +69,14 @@ class Identifier:
 
     @property
     def id(self) -> str:
-        return self.stix()["id"]
+        """The STIX 2.1 deterministic id."""
+        sco_id = deterministic_id({"type": self.sco_type, **dict(self.properties)})
+        assert sco_id is not None  # every type is registered and every identifier has a contributing property
+        return sco_id
 
     def stix(self) -> dict[str, Any]:
         """The STIX 2.1 SCO, with its deterministic id."""
-        obj: dict[str, Any] = {"type": self.sco_type, "spec_version": "2.1", **dict(self.properties)}
-        sco_id = deterministic_id(obj)
-        assert sco_id is not None  # every type is registered and every identifier has a contributing property
-        obj["id"] = sco_id
+        obj: dict[str, Any] = {"type": self.sco_type, "spec_version": "2.1", "id": self.id, **dict(self.properties)}
         if self.sco_type in NEW_SCO_TYPES:
             obj["extensions"] = {EXTENSION_ID: {"extension_type": "new-sco"}}
         return obj
@@ -143,7 +143,9 @@ def _e_wallet(raw: str) -> Identifier:
     lower = text.lower()
     provider = next((name for name in _PROVIDER_NAMES if lower.startswith(name)), None)
     if provider is None:
-        raise Invalid(f"{raw!r}: name the e-wallet provider first (one of: {', '.join(sorted(set(_PROVIDERS.values())))})")
+        raise Invalid(
+            f"{raw!r}: name the e-wallet provider first (one of: {', '.join(sorted(set(_PROVIDERS.values())))})"
+        )
     account = text[len(provider) :].strip(" :/-#")
     if "@" in account:
         account_id = _email(account)

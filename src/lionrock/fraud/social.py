@@ -11,7 +11,7 @@ Case rules per platform, from each platform's own username rules:
 | X / Twitter | twitter (the STIX vocabulary's name) | 1-15 of a-z 0-9 _ | folded (case-insensitive) |
 | TikTok | tiktok | 2-24 of a-z 0-9 . _ | folded (stored lower-case) |
 | LINE | line | 4-20 of a-z 0-9 . _ - | folded (LINE IDs are lower-case) |
-| WeChat | wechat | 6-20, a letter first, then letters, digits, _ - | kept as written: not documented as case-insensitive |
+| WeChat | wechat | 6-20: a letter, then letters, digits, _ - | kept: not documented as case-insensitive |
 | WhatsApp | whatsapp | the phone number | E.164 |
 """
 
