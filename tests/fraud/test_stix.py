@@ -10,6 +10,7 @@ import pytest
 import stix2
 from stix2.properties import StringProperty
 from stix2.v21 import CustomObservable
+from stix2validator import ValidationOptions, validate_instance
 
 from lionrock.fraud.extension import EXTENSION_ID, LIONROCK_IDENTITY, extension_definition, identity
 from lionrock.fraud.identifiers import normalise
@@ -153,3 +154,11 @@ def test_the_extension_definition_is_a_valid_stix_object() -> None:
     assert list(ext.extension_types) == ["new-sco"]
     assert stix2.parse(identity()).id == LIONROCK_IDENTITY
     assert not object_problems(extension_definition()) and not object_problems(identity())
+
+
+def test_stix2_validator_accepts_the_objects() -> None:
+    objects = [extension_definition(), identity(), *(normalise(kind, raw).stix() for kind, raw in EXAMPLES)]
+    objects.append(normalise("social", "t.me/scam_hk").stix())
+    for obj in objects:
+        result = validate_instance(obj, ValidationOptions(version="2.1"))
+        assert result.is_valid, (obj["type"], [str(e) for e in result.errors])

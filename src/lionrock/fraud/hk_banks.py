@@ -30,7 +30,7 @@ class Bank:
 
 _BANKS = (
     Bank("003", "Standard Chartered Bank (Hong Kong)", ("standard chartered", "scb", "渣打")),
-    Bank("004", "The Hongkong and Shanghai Banking Corporation", ("hsbc", "匯豐", "滙豐"), (12, 12), True),
+    Bank("004", "The Hongkong and Shanghai Banking Corporation", ("hsbc", "匯豐", "滙豐"), (12, 12), narrowed=True),
     Bank("005", "Credit Agricole Corporate and Investment Bank"),
     Bank("006", "Citibank, N.A.", ("citibank na",)),
     Bank("009", "China Construction Bank (Asia)", ("ccb asia", "ccb", "建行亞洲")),
@@ -39,7 +39,7 @@ _BANKS = (
     Bank("016", "DBS Bank (Hong Kong)", ("dbs", "星展")),
     Bank("018", "China CITIC Bank International", ("citic", "中信")),
     Bank("020", "CMB Wing Lung Bank", ("wing lung", "cmb wing lung", "招商永隆")),
-    Bank("024", "Hang Seng Bank", ("hang seng", "hase", "恒生", "恆生"), (12, 12), True),
+    Bank("024", "Hang Seng Bank", ("hang seng", "hase", "恒生", "恆生"), (12, 12), narrowed=True),
     Bank("025", "Shanghai Commercial Bank", ("shanghai commercial", "上商", "上海商業")),
     Bank("027", "Bank of Communications Co., Hong Kong Branch"),
     Bank("028", "Public Bank (Hong Kong)", ("public bank", "大眾")),
