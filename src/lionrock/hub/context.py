@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
+import lionrock.fraud.extension  # noqa: F401  (registers the fraud SCO types' id rules with stix.sco_ids)
 from lionrock.settings import Settings
 from lionrock.store.engine import make_engine
 from lionrock.store.migrate import upgrade
