@@ -71,3 +71,22 @@ def role(text: str) -> Role:
         return Role(key)
     except ValueError:
         raise Invalid(f"unknown role {text!r}; one of: {', '.join(Role)}") from None
+
+
+class AmountBand(StrEnum):
+    """How much the victims lost to this identifier, in Hong Kong dollars: a band, never the sum."""
+
+    UNDER_10K = "under-10k"
+    FROM_10K = "10k-100k"
+    FROM_100K = "100k-1m"
+    FROM_1M = "1m-10m"
+    OVER_10M = "over-10m"
+
+
+def amount_band(text: str) -> AmountBand:
+    """The amount band a report names (case and spaces forgiven); Invalid otherwise."""
+    key = text.strip().lower().replace("_", "-").replace(" ", "")
+    try:
+        return AmountBand(key)
+    except ValueError:
+        raise Invalid(f"unknown amount band {text!r}; one of: {', '.join(AmountBand)}") from None

@@ -262,3 +262,23 @@ web_sessions = Table(
     Column("csrf", String(64), nullable=False),
 )
 Index("ix_web_sessions_user", web_sessions.c.user_id)
+
+# One row per fraud report: an organisation says this identifier (its STIX deterministic id and
+# canonical value) was used in a scam. Notes are checked free of victims' data before they get here.
+fraud_reports = Table(
+    "fraud_reports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("identifier_id", String(300), nullable=False),  # the SCO's deterministic STIX id
+    Column("kind", String(32), nullable=False),  # lionrock.fraud.identifiers.Kind, never 'fps'
+    Column("value", String(300), nullable=False),  # the canonical value
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), nullable=False),
+    Column("scam_type", String(40), nullable=False),
+    Column("role", String(32), nullable=False),
+    Column("reported", BigInteger, nullable=False),  # when the scam was reported, microseconds
+    Column("amount_band", String(16), nullable=True),
+    Column("confidence", Integer, nullable=False),  # 0-100
+    Column("notes", Text, nullable=True),
+    Column("created", BigInteger, nullable=False),
+)
+Index("ix_fraud_reports_identifier", fraud_reports.c.identifier_id)
