@@ -100,3 +100,70 @@ def test_reports_over_the_limit_are_413(client: TestClient, world: World) -> Non
     assert r.status_code == 413
     assert client.post(REPORTS, headers=world.auth("bank-a"), json=[]).status_code == 422
     assert client.post(REPORTS, headers=world.auth("bank-a"), json="x").status_code == 400
+
+
+def _check(client: TestClient, world: World, value: str, who: str = "bank-c", kind: str = "phone") -> Any:
+    r = client.get(CHECK, params={"type": kind, "value": value}, headers=world.auth(who))
+    assert r.status_code == 200, r.text
+    return r.json()
+
+
+def test_two_spellings_two_banks_one_identifier_then_a_third_organisation(client: TestClient, world: World) -> None:
+    assert client.post(REPORTS, headers=world.auth("bank-a"), json=_report("+852 9123 4567")).status_code == 201
+    assert (
+        client.post(REPORTS, headers=world.auth("bank-b"), json=_report("91234567", scam_type="romance")).status_code
+        == 201
+    )
+    got = _check(client, world, "852-9123 4567")
+    assert got["id"] == normalise("phone", "91234567").id and got["value"] == "+85291234567"
+    assert got["organisations"] == "< 3" and got["risk"] == "high"  # two banks, certain, today
+    assert got["scam_types"] == ["investment", "romance"] and got["dispute"] == "none"
+    assert got["latest_report"] is not None
+    # reports from one organisation count once
+    client.post(REPORTS, headers=world.auth("bank-b"), json=[_report("91234567")] * 3)
+    assert _check(client, world, "91234567")["organisations"] == "< 3"
+    assert client.post(REPORTS, headers=world.auth("police"), json=_report("tel:+852-9123-4567")).status_code == 201
+    got = _check(client, world, "91234567", who="bank-a:reader")
+    assert got["organisations"] == 3 and got["risk"] == "high"
+    assert not any(name in str(got) for name in ("bank-a", "bank-b", "police"))  # never who reported
+
+
+def test_one_bank_alone_shows_less_than_three_and_medium(client: TestClient, world: World) -> None:
+    client.post(REPORTS, headers=world.auth("bank-a"), json=_report("004-123-456789-001", type="bank-account"))
+    got = _check(client, world, "HSBC 123 456789 001", kind="bank-account")
+    assert (got["risk"], got["organisations"]) == ("medium", "< 3")
+    # an FPS mobile proxy is the phone number: one identifier
+    client.post(REPORTS, headers=world.auth("bank-a"), json=_report("98765432", type="fps", role="receiving-account"))
+    assert _check(client, world, "+852 9876 5432")["risk"] == "medium"
+
+
+def test_bad_values_and_unknown_types_are_422_with_the_reason(client: TestClient, world: World) -> None:
+    r = client.get(CHECK, params={"type": "phone", "value": "12345"}, headers=world.auth("bank-a"))
+    assert r.status_code == 422 and "12345" in r.json()["error"]["message"]
+    r = client.get(CHECK, params={"type": "pager", "value": "12345"}, headers=world.auth("bank-a"))
+    assert r.status_code == 422 and "unknown identifier kind" in r.json()["error"]["message"]
+    r = client.get(CHECK, params={"type": "bank-account", "value": "999-123-456789"}, headers=world.auth("bank-a"))
+    assert r.status_code == 422
+    assert client.get(CHECK, params={"type": "phone"}, headers=world.auth("bank-a")).status_code == 422
+
+
+def test_batch_check_answers_in_order_with_limits(client: TestClient, world: World) -> None:
+    for org in ("bank-a", "bank-b", "hkma"):
+        client.post(REPORTS, headers=world.auth(org), json=_report("91234567"))
+    checks = [{"type": "phone", "value": "9123 4567"}, {"type": "email", "value": "nobody@example.com"}]
+    r = client.post(CHECK, headers=world.auth("bank-c:reader"), json={"checks": checks})
+    assert r.status_code == 200, r.text
+    results = r.json()["results"]
+    assert [x["risk"] for x in results] == ["high", "no record"] and results[0]["organisations"] == 3
+    big = {"checks": [{"type": "phone", "value": "91234567"}] * 1000}
+    assert client.post(CHECK, headers=world.auth("bank-c"), json=big).status_code == 200
+    big["checks"].append({"type": "phone", "value": "91234567"})
+    assert client.post(CHECK, headers=world.auth("bank-c"), json=big).status_code == 413
+    bad = {"checks": [checks[0], {"type": "phone", "value": "nope"}, {"type": "x", "value": "1"}, {"value": "1"}]}
+    r = client.post(CHECK, headers=world.auth("bank-c"), json=bad)
+    assert r.status_code == 422 and [p["index"] for p in r.json()["error"]["problems"]] == [3]
+    bad["checks"].pop()
+    r = client.post(CHECK, headers=world.auth("bank-c"), json=bad)
+    assert r.status_code == 422 and [p["index"] for p in r.json()["error"]["problems"]] == [1, 2]
+    assert client.post(CHECK, headers=world.auth("bank-c"), json={"checks": []}).status_code == 422
+    assert client.post(CHECK, headers=world.auth("bank-c"), json=[checks[0]]).status_code == 400
