@@ -20,11 +20,11 @@ from starlette.responses import RedirectResponse, Response
 
 from lionrock.access.model import OrgKind, Principal, Role
 from lionrock.access.permissions import grantable_roles
-from lionrock.errors import Conflict, Forbidden, Invalid, LionrockError, NotFound
+from lionrock.errors import Forbidden
 from lionrock.hub import Hub, directory
 from lionrock.hub import members as hub_members
 from lionrock.hub import users as hub_users
-from lionrock.web.context import N_, WebRefused, form, form_list, hub_of, page, page_router, principal, viewer
+from lionrock.web.context import N_, WebRefused, form, form_list, hub_of, page, page_router, principal, use_case, viewer
 from lionrock.web.security import WEB
 
 router = page_router()
@@ -83,18 +83,9 @@ async def _call(
     fn: Callable[..., T], *args: Any, not_found: str = NO_USER, conflict: str = USER_EXISTS, **kwargs: Any
 ) -> T:
     """Run a use case; its refusal becomes an error page with a fixed message."""
-    try:
-        return await run_in_threadpool(fn, *args, **kwargs)
-    except NotFound as exc:
-        raise WebRefused(404, not_found) from exc
-    except Forbidden as exc:
-        raise WebRefused(403, NOT_ALLOWED) from exc
-    except Conflict as exc:
-        raise WebRefused(409, conflict) from exc
-    except Invalid as exc:
-        raise WebRefused(400, exc.message) from exc
-    except LionrockError as exc:
-        raise WebRefused(exc.status, exc.message) from exc
+    return await use_case(
+        fn, *args, not_found=not_found, forbidden=NOT_ALLOWED, conflict=conflict, invalid_status=400, **kwargs
+    )
 
 
 def _role(value: str) -> Role:

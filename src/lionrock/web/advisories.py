@@ -16,14 +16,14 @@ from starlette.responses import RedirectResponse, Response
 
 from lionrock.access.advisories import EXPOSURES, PUBLISHER_KINDS, SEVERITIES
 from lionrock.access.model import Principal
-from lionrock.errors import LionrockError, NotFound
+from lionrock.errors import NotFound
 from lionrock.hub import Hub
 from lionrock.hub import advisories as use_cases
 from lionrock.hub.attack import attack_catalogue
 from lionrock.hub.directory import organisations, sharing_groups
 from lionrock.hub.query import get_object
 from lionrock.stix.ids import us_to_timestamp
-from lionrock.web.context import N_, WebRefused, form, hub_of, page, page_router, principal
+from lionrock.web.context import N_, WebRefused, form, hub_of, page, page_router, principal, use_case
 from lionrock.web.intake import TLPS, audience_from, tlp_from
 
 router = page_router()
@@ -48,12 +48,7 @@ _MAX_RELATED = 100
 
 async def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """A hub use case off the event loop; refusals become error pages (hidden and absent alike)."""
-    try:
-        return await run_in_threadpool(fn, *args, **kwargs)
-    except NotFound as exc:
-        raise WebRefused(404, NO_ADVISORY) from exc
-    except LionrockError as exc:
-        raise WebRefused(exc.status, exc.message) from exc
+    return await use_case(fn, *args, not_found=NO_ADVISORY, **kwargs)
 
 
 def may_publish_advisories(who: Principal) -> bool:

@@ -8,8 +8,9 @@ Page modules make their router with `page_router()` so the guard is always there
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, Depends, Request
@@ -17,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import HTMLResponse
 
 from lionrock.access.model import OrgKind, Principal, Role
+from lionrock.errors import Conflict, Forbidden, Invalid, LionrockError, NotFound
 from lionrock.hub import Hub
 from lionrock.hub.web_sessions import Session, session
 from lionrock.web.pages import gettext_for, render
@@ -93,6 +95,34 @@ def check_csrf(request: Request, sent: str | None) -> None:
         ok = current is not None and current.csrf_ok(sent)
     if not ok:
         raise WebRefused(403, "this form has expired or did not come from this site; reload the page and try again")
+
+
+T = TypeVar("T")
+
+
+async def use_case(
+    fn: Callable[..., T],
+    *args: Any,
+    not_found: str | None = None,
+    forbidden: str | None = None,
+    conflict: str | None = None,
+    invalid_status: int | None = None,
+    **kwargs: Any,
+) -> T:
+    """A hub use case off the event loop; its refusal becomes an error page. A page passes fixed
+    messages for the refusals whose own message could tell hidden from absent (or repeat input)."""
+    try:
+        return await run_in_threadpool(fn, *args, **kwargs)
+    except NotFound as exc:
+        raise WebRefused(404, not_found or exc.message) from exc
+    except Forbidden as exc:
+        raise WebRefused(403, forbidden or exc.message) from exc
+    except Conflict as exc:
+        raise WebRefused(409, conflict or exc.message) from exc
+    except Invalid as exc:
+        raise WebRefused(invalid_status or exc.status, exc.message) from exc
+    except LionrockError as exc:
+        raise WebRefused(exc.status, exc.message) from exc
 
 
 def page_router() -> APIRouter:

@@ -14,11 +14,10 @@ from starlette.datastructures import UploadFile
 from starlette.responses import RedirectResponse, Response
 
 from lionrock.access.model import AudienceNames, Principal
-from lionrock.errors import LionrockError, NotFound
 from lionrock.hub import intake
 from lionrock.hub.directory import organisations, sharing_groups
 from lionrock.stix.tlp import Tlp
-from lionrock.web.context import N_, WebRefused, form, form_list, hub_of, page, page_router, principal
+from lionrock.web.context import N_, WebRefused, form, form_list, hub_of, page, page_router, principal, use_case
 
 router = page_router()
 T = TypeVar("T")
@@ -38,13 +37,8 @@ STATUS_NAMES = {
 
 
 async def call(fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
-    """A hub use case off the event loop; its refusals become error pages (unknown and hidden jobs alike)."""
-    try:
-        return await run_in_threadpool(fn, *args, **kwargs)
-    except NotFound as exc:
-        raise WebRefused(404, NO_JOB) from exc
-    except LionrockError as exc:
-        raise WebRefused(exc.status, exc.message) from exc
+    """A hub use case off the event loop; refusals become error pages (hidden and absent alike)."""
+    return await use_case(fn, *args, not_found=NO_JOB, **kwargs)
 
 
 def _publisher(request: Request) -> Principal:
