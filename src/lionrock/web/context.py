@@ -81,7 +81,10 @@ async def guard(request: Request) -> None:
     if len(body) > _FORM_MAX:
         raise WebRefused(413, "the form is too large")
     if content_type == "application/x-www-form-urlencoded":
-        parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=_FORM_FIELDS_MAX)
+        try:
+            parsed = parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True, max_num_fields=_FORM_FIELDS_MAX)
+        except ValueError as exc:  # more fields than any page has
+            raise WebRefused(413, "the form has too many fields") from exc
         request.state.form = {k: v[0] for k, v in parsed.items()}
         request.state.form_lists = parsed
     check_csrf(request, request.headers.get(CSRF_HEADER) or request.state.form.get(CSRF_FIELD))
