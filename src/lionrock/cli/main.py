@@ -23,6 +23,7 @@ from lionrock.cli.client import HubClient
 from lionrock.cli.failures import friendly
 from lionrock.cli.masking import masked_url
 from lionrock.cli.match import match_command
+from lionrock.cli.match_records import match_records_command
 from lionrock.cli.users import user_group
 from lionrock.errors import LionrockError
 from lionrock.hub import Hub, directory
@@ -180,6 +181,7 @@ def demo_load(ctx: click.Context) -> None:
         ("organisation", "user", "password"),
         result.users,
     )
+    err.print(f"demo fraud reports: {result.fraud_reports} new (docs/fraud-demo.md lists checks to try)")
 
 
 def _print_table(title: str, columns: tuple[str, ...], rows: list[tuple[str, str, str]]) -> None:
@@ -278,5 +280,6 @@ def intake_command(
 
 
 main.add_command(match_command)
+main.add_command(match_records_command)
 main.add_command(audit_group)
 main.add_command(user_group)

@@ -14,6 +14,7 @@ from typing import Any
 from lionrock.access.model import Audience, AudienceNames, OrgKind, Principal, Role
 from lionrock.hub.advisories import Action, AdvisoryRequest, ResponseRequest, publish_advisory, respond
 from lionrock.hub.context import Hub
+from lionrock.hub.demo_fraud import load_fraud_demo
 from lionrock.hub.members import add_group, add_org, authenticate, own_identity, reissue_token
 from lionrock.hub.publish import PublishRequest, publish
 from lionrock.hub.users import ensure_user
@@ -39,6 +40,7 @@ class DemoResult:
     total: int = 0
     tokens: list[tuple[str, str, str]] = field(default_factory=list)
     users: list[tuple[str, str, str]] = field(default_factory=list)  # (organisation, user, password)
+    fraud_reports: int = 0  # demo fraud reports added by this run (0 when already loaded)
 
 
 def _id(kind: str, name: str) -> str:
@@ -228,6 +230,8 @@ def load_demo(hub: Hub) -> DemoResult:
         result.stored += len(res.stored)
         result.total += len(objs)
     _load_advisories(hub, principals)
+    reporters = {f"bank{n}": principals[bank] for n, bank in enumerate(BANKS, start=1)} | {"police": principals[POLICE]}
+    result.fraud_reports = load_fraud_demo(hub, reporters)
     return result
 
 
