@@ -90,7 +90,14 @@ def test_a_lone_bank_code_column_pairs_with_the_only_account_column() -> None:
 
 
 def test_many_spellings_are_one_identifier() -> None:
-    spellings = ["+852 9123 4567", "91234567", "(852) 9123-4567", "00852 9123 4567", "９１２３ ４５６７", "Tel: 9123 4567"]
+    spellings = [
+        "+852 9123 4567",
+        "91234567",
+        "(852) 9123-4567",
+        "00852 9123 4567",
+        "９１２３ ４５６７",
+        "Tel: 9123 4567",
+    ]
     found, stats = read("caller\n" + "\n".join(f'"{s}"' for s in spellings) + "\n")
     assert {f.identifier.id for f in found} == {normalise("phone", "+85291234567").id}
     assert len(found) == len(spellings) and stats.distinct == {"phone": 1}
@@ -104,7 +111,10 @@ def test_an_fps_mobile_proxy_and_a_caller_are_one_identifier() -> None:
 
 def test_bad_values_are_counted_per_column_never_fatal() -> None:
     found, stats = read("caller,payee_account\nanonymous,004-123-456789-001\n12345,999-123-456789\n9123 4567,\n")
-    assert values(found) == [(2, "payee_account", "bank-account", "004-123-456789001"), (4, "caller", "phone", "+85291234567")]
+    assert values(found) == [
+        (2, "payee_account", "bank-account", "004-123-456789001"),
+        (4, "caller", "phone", "+85291234567"),
+    ]
     assert stats.bad_values == {"caller": 2, "payee_account": 1}
 
 
@@ -172,7 +182,8 @@ def test_nul_bytes_are_removed_and_counted() -> None:
 
 
 def test_formula_cells_are_only_bad_values() -> None:
-    found, stats = read('caller,memo\n"=HYPERLINK(""http://evil.example"",""x"")",a\n"@SUM(1+1)*cmd|\' /C calc\'!A0",b\n')
+    formulas = ['"=HYPERLINK(""http://evil.example"",""x"")"', "\"@SUM(1+1)*cmd|' /C calc'!A0\""]
+    found, stats = read("caller,memo\n" + "".join(f"{f},a\n" for f in formulas))
     assert found == [] and stats.bad_values == {"caller": 2}
 
 
