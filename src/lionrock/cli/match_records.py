@@ -58,7 +58,7 @@ def hit_row(hit: Hit) -> dict[str, Any]:
         "column": hit.found.column,
         "kind": hit.found.kind.value,
         "value": hit.found.identifier.value,
-        "id": hit.found.identifier.id,
+        "id": hit.found.id,
         "risk": hit.risk,
         "organisations": a.get("organisations"),
         "scam_types": list(a.get("scam_types") or []),
@@ -93,7 +93,8 @@ class HitFile:
 
 
 def _summary(stats: ReadStats, finder: HitFinder, name: str) -> Table:
-    table = Table(title=f"{name}: {stats.rows:,} records, {stats.bytes / 1e6:,.1f} MB", show_header=False)
+    size = f"{stats.bytes / 1e6:,.1f} MB" if stats.bytes >= 1e6 else f"{stats.bytes:,} bytes"
+    table = Table(title=Text(f"{name}: {stats.rows:,} records, {size}"), show_header=False)
     table.add_column("what")
     table.add_column("count", justify="right")
     for kind in sorted(stats.found):
@@ -193,7 +194,8 @@ def match_records_command(
         if file != "-":
             stream.close()
     if finder.stats.hits:
-        Console(soft_wrap=True).print(_hits_table(shown, finder.stats.hits))
+        out = Console()
+        (out if out.is_terminal else Console(width=200)).print(_hits_table(shown, finder.stats.hits))
     err.print(_summary(stats, finder, file if file != "-" else "stdin"))
     if not stats.columns:
         err.print("[yellow]no column was read as an identifier[/yellow]: name them with --field COLUMN=KIND")

@@ -65,7 +65,7 @@ class HitFinder:
         self.stats = HitStats()
 
     def _hit(self, found: Found) -> Hit | None:
-        answer = self.answers[found.identifier.id]
+        answer = self.answers[found.id]
         if risk_rank(str(answer.get("risk"))) < self.threshold:
             return None
         self.stats.hits += 1
@@ -81,7 +81,7 @@ class HitFinder:
             for found, answer in zip(asked, answers, strict=True):
                 level = str(answer.get("risk"))
                 risk_rank(level)
-                self.answers[found.identifier.id] = answer
+                self.answers[found.id] = answer
                 self.stats.checked += 1
                 self.stats.by_risk[level] += 1
         waiting, self.waiting = self.waiting, []
@@ -90,7 +90,7 @@ class HitFinder:
                 yield hit
 
     def feed(self, found: Found) -> Iterator[Hit]:
-        ident = found.identifier.id
+        ident = found.id
         if not self.waiting and ident in self.answers:
             if hit := self._hit(found):
                 yield hit

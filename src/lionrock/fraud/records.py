@@ -104,6 +104,7 @@ class Found:
     column: str
     written: str
     identifier: Identifier
+    id: str  # the identifier's STIX id, computed once per distinct value
 
     @property
     def kind(self) -> Kind:
@@ -182,23 +183,24 @@ class _Reader:
     def __init__(self, columns: Columns, stats: ReadStats) -> None:
         self.columns = columns
         self.stats = stats
-        self.cache: dict[tuple[str, str], Identifier | None] = {}
+        self.cache: dict[tuple[str, str], tuple[Identifier, str] | None] = {}
         self.seen: set[str] = set()
 
-    def _normalise(self, kind: str, text: str) -> Identifier | None:
+    def _normalise(self, kind: str, text: str) -> tuple[Identifier, str] | None:
         key = (kind, text)
         if key in self.cache:
             return self.cache[key]
         try:
-            ident: Identifier | None = normalise(kind, text)
+            ident = normalise(kind, text)
+            read: tuple[Identifier, str] | None = (ident, ident.id)
         except LionrockError:
-            ident = None
+            read = None
         if len(self.cache) >= _CACHE:
             self.cache.clear()
-        self.cache[key] = ident
-        return ident
+        self.cache[key] = read
+        return read
 
-    def _account(self, code: str, account: str) -> Identifier | None:
+    def _account(self, code: str, account: str) -> tuple[Identifier, str] | None:
         """A bank code and an account number from two columns; an account cell that already starts
         with its bank code is read alone when the joined form is not an account."""
         joined = self._normalise(Kind.BANK_ACCOUNT.value, f"{code}-{account}")
@@ -214,15 +216,16 @@ class _Reader:
                 continue
             self.stats.columns.setdefault(col.name, col.kind)
             code = row.get(col.bank_code, "").strip() if col.bank_code else ""
-            ident = self._account(code, text) if code else self._normalise(col.kind, text)
-            if ident is None:
+            read = self._account(code, text) if code else self._normalise(col.kind, text)
+            if read is None:
                 self.stats.bad_values[col.name] += 1
                 continue
+            ident, ident_id = read
             self.stats.found[ident.kind.value] += 1
-            if ident.id not in self.seen:
-                self.seen.add(ident.id)
+            if ident_id not in self.seen:
+                self.seen.add(ident_id)
                 self.stats.distinct[ident.kind.value] += 1
-            yield Found(line, col.name, text, ident)
+            yield Found(line, col.name, text, ident, ident_id)
 
 
 def _lines(stream: IO[bytes], stats: ReadStats, progress: Callable[[int], None] | None) -> Iterator[tuple[int, bytes]]:
