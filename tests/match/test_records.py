@@ -85,8 +85,9 @@ def test_bank_code_and_account_columns_are_joined() -> None:
 
 
 def test_a_lone_bank_code_column_pairs_with_the_only_account_column() -> None:
-    found, _ = read("Bank Code,Beneficiary Account\n024,123-456789-001\n")
-    assert values(found) == [(2, "Beneficiary Account", "bank-account", "024-123-456789001")]
+    for code in ("Bank Code", "bank_no", "銀行編號"):
+        found, _ = read(f"{code},Beneficiary Account,,\n024,123-456789-001,,\n")
+        assert values(found) == [(2, "Beneficiary Account", "bank-account", "024-123-456789001")]
 
 
 def test_many_spellings_are_one_identifier() -> None:
@@ -276,3 +277,11 @@ def test_canonical_values_read_back_as_themselves() -> None:
         ident = normalise(kind, raw)
         assert normalise(ident.kind, ident.value) == ident
         assert ident.kind is not Kind.FPS
+
+
+def test_deep_json_huge_numbers_and_huge_quoted_fields_are_skipped_and_counted() -> None:
+    deep = '{"a":' * 5000 + "1" + "}" * 5000
+    found, stats = read(deep + '\n{"msisdn": ' + "9" * 5000 + '}\n{"caller": "9123 4567"}\n', "jsonl")
+    assert values(found) == [(3, "caller", "phone", "+85291234567")] and stats.malformed == {"not JSON": 2}
+    found, stats = read('caller,memo\n9123 4567,"' + "x" * 200_000 + '"\n5123 4567,ok\n')
+    assert [f.line for f in found] == [3] and sum(stats.malformed.values()) == 1

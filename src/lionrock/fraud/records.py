@@ -74,7 +74,7 @@ _ALIASES: dict[Kind, tuple[str, ...]] = {
     Kind.EMAIL: ("email", "e_mail", "payee_email", "beneficiary_email", "電郵"),
 }
 ALIASES: dict[str, Kind] = {name: kind for kind, names in _ALIASES.items() for name in names}
-_BANK_CODE_RE = re.compile(r"^(?P<prefix>.*?)_?bank_code\Z")
+_BANK_CODE_RE = re.compile(r"^(?P<prefix>.*?)_?(?:bank_code|bank_no|bank_id|銀行編號|銀行代號|銀行代碼)\Z")
 _ACCOUNT_RE = re.compile(r"^(?P<prefix>.*?)_?(?:account_no|account_number|account)\Z")
 _SEPARATORS = re.compile(r"[^\w]+|_+")
 
@@ -304,14 +304,15 @@ def read_csv(
                 raise BadRequest("the header row is not CSV")
             if len(header) > MAX_FIELDS:
                 raise BadRequest(f"the header has {len(header):,} columns; at most {MAX_FIELDS:,} are read")
-            if len({column_key(h) for h in header}) < len(header):
+            named = [column_key(h) for h in header if column_key(h)]
+            if len(set(named)) < len(named):
                 raise BadRequest("the header names a column twice")
             continue
         if not text.strip():
             continue
         cells = _csv_cells(text, delimiter)
         if cells is None:
-            stats.malformed["not CSV (an unclosed quote?)"] += 1
+            stats.malformed["not CSV (an unclosed quote, or a field over 128 KiB)"] += 1
             continue
         if len(cells) != len(header):
             stats.malformed["wrong number of fields"] += 1
