@@ -91,6 +91,8 @@ def test_failures_exit_2_with_one_clear_line(live_url: str, world: World, tmp_pa
     assert invoke(live_url, world.tokens["bank-a"], str(tmp_path / "missing.csv")).exit_code == 2
     assert invoke(live_url, world.tokens["bank-a"], str(records), "--output", str(tmp_path / "x.xlsx")).exit_code == 2
     assert invoke(live_url, world.tokens["bank-a"], str(records), "--encoding", "klingon").exit_code == 2
+    assert invoke(live_url, world.tokens["bank-a"], str(records), "--output", str(records)).exit_code == 2
+    assert records.read_text() == "caller\n9123 4567\n"  # never truncated by its own --output
     wide = tmp_path / "wide.csv"
     wide.write_text(",".join(f"c{i}" for i in range(100_000)) + "\n")
     r = invoke(live_url, world.tokens["bank-a"], str(wide))

@@ -6,6 +6,7 @@ be a group). Exit status like grep: 0 no hits, 1 hits, 2 the check did not happe
 
 from __future__ import annotations
 
+import codecs
 import csv
 import sys
 import unicodedata
@@ -165,9 +166,11 @@ def match_records_command(
     if file != "-" and not Path(file).is_file():
         raise click.UsageError(f"no such file: {file}")
     try:
-        "".encode(encoding)
+        codecs.lookup(encoding)
     except LookupError:
         raise click.UsageError(f"unknown encoding {encoding!r}") from None
+    if output and file != "-" and output.exists() and output.resolve() == Path(file).resolve():
+        raise click.UsageError("--output would overwrite the records being read")
     columns = Columns(dict(parse_override(f) for f in fields))
     client = HubClient(hub_url, token)
     stream, size = _open(file)
