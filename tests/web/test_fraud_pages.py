@@ -152,9 +152,8 @@ def test_the_batch_answers_a_table_and_names_bad_lines(web: TestClient, world: W
         "/web/fraud/check/batch", data={"csrf": csrf, "values": "91234567\n+852 9123 4567", "batch_type": "phone"}
     )
     assert one_type.status_code == 200 and one_type.text.count("Medium risk") == 2
-    bad = web.post(
-        "/web/fraud/check/batch", data={"csrf": csrf, "values": f"phone {PHONE}\nphone 12345\nfax 123", "batch_type": ""}
-    )
+    lines = f"phone {PHONE}\nphone 12345\nfax 123"
+    bad = web.post("/web/fraud/check/batch", data={"csrf": csrf, "values": lines, "batch_type": ""})
     assert bad.status_code == 422 and "Line 2:" in bad.text and "Line 3:" in bad.text and "Line 1:" not in bad.text
     assert "Medium risk" not in bad.text  # all or nothing
     too_many = "\n".join(f"9123 {4000 + i:04d}" for i in range(101))
