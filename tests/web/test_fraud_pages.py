@@ -155,6 +155,7 @@ def test_the_batch_answers_a_table_and_names_bad_lines(web: TestClient, world: W
     lines = f"phone {PHONE}\nphone 12345\nfax 123"
     bad = web.post("/web/fraud/check/batch", data={"csrf": csrf, "values": lines, "batch_type": ""})
     assert bad.status_code == 422 and "Line 2:" in bad.text and "Line 3:" in bad.text and "Line 1:" not in bad.text
+    assert "unknown identifier kind &#39;fax&#39;" in bad.text and f"phone {PHONE}" in bad.text  # the lines kept
     assert "Medium risk" not in bad.text  # all or nothing
     too_many = "\n".join(f"9123 {4000 + i:04d}" for i in range(101))
     refused = web.post("/web/fraud/check/batch", data={"csrf": csrf, "values": too_many, "batch_type": "phone"})
