@@ -167,6 +167,7 @@ class NavItem:
 _NAV = (
     NavItem("dashboard", f"{WEB}/", N_("Dashboard")),
     NavItem("search", f"{WEB}/search", N_("Search")),
+    NavItem("fraud", f"{WEB}/fraud/check", N_("Fraud")),
     NavItem("intake", f"{WEB}/intake", N_("Reports")),
     NavItem("advisories", f"{WEB}/advisories", N_("Advisories")),
     NavItem("sector", f"{WEB}/sector", N_("Sector view")),

@@ -9,9 +9,11 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from lionrock.hub.dashboard import Dashboard, dashboard
+from lionrock.hub.fraud_views import FraudPanel, fraud_panel
 from lionrock.stix.tlp import Tlp
 from lionrock.web import charts
 from lionrock.web.context import N_, WebRefused, gettext, hub_of, page, page_router, principal
+from lionrock.web.fraud import SCAM_TYPE_NAMES
 from lionrock.web.i18n import hk_time
 
 router = page_router()
@@ -74,12 +76,31 @@ def _charts(request: Request, board: Dashboard) -> dict[str, Any]:
     return {"received_chart": received, "kinds": kinds, "kinds_chart": kinds_chart, "techniques_chart": tech_chart}
 
 
+def _fraud_chart(request: Request, panel: FraudPanel) -> dict[str, Any]:
+    """The fraud panel's bars: scam types named under the three-organisation rule, then "other"."""
+    _ = gettext(request)
+    rows = [(_(SCAM_TYPE_NAMES.get(s, s)), n) for s, n in panel.scam_types]
+    if panel.other:
+        rows.append((_("Other types"), panel.other))
+    chart = charts.horizontal_bars(
+        "fraud-types",
+        _("Fraud reports by scam type, last 30 days"),
+        _(
+            "Bars of the reports across the sector by scam type; a type is named only when 3 or more "
+            "organisations reported it, the rest are counted together as other types."
+        ),
+        rows,
+    )
+    return {"fraud": panel, "fraud_rows": rows, "fraud_chart": chart if rows else None}
+
+
 @router.get("/")
 async def home(request: Request) -> Response:
     who = principal(request)
     weeks = weeks_param(request)
     hub = hub_of(request)
     board = await run_in_threadpool(dashboard, hub, who, hub.clock(), weeks)
+    panel = await run_in_threadpool(fraud_panel, hub, who, hub.clock())
     return page(
         request,
         "dashboard.html",
@@ -90,4 +111,5 @@ async def home(request: Request) -> Response:
         tlps=[t.value for t in TLP_ORDER],
         weeks=weeks,
         **_charts(request, board),
+        **_fraud_chart(request, panel),
     )
