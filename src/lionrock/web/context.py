@@ -170,6 +170,8 @@ _NAV = (
     NavItem("intake", f"{WEB}/intake", N_("Reports")),
     NavItem("advisories", f"{WEB}/advisories", N_("Advisories")),
     NavItem("sector", f"{WEB}/sector", N_("Sector view")),
+    NavItem("disputes", f"{WEB}/fraud/disputes", N_("Fraud disputes")),
+    NavItem("notifications", f"{WEB}/notifications", N_("Notifications")),
     NavItem("admin", f"{WEB}/admin", N_("Administration")),
     NavItem("audit", f"{WEB}/audit", N_("Audit trail")),
 )

@@ -16,6 +16,7 @@ from lionrock.hub.users import PasswordRejected, set_language
 from lionrock.hub.web_sessions import Session, sign_in, sign_out
 from lionrock.web import admin, audit, dashboard, sector
 from lionrock.web import advisories as advisory_pages
+from lionrock.web import fraud_disputes as fraud_dispute_pages
 from lionrock.web import intake as intake_pages
 from lionrock.web.context import (
     N_,
@@ -164,6 +165,7 @@ _PAGES: list[APIRouter] = [
     intake_pages.router,
     advisory_pages.router,
     sector.router,
+    fraud_dispute_pages.router,
 ]
 """Every page module's router; a new page module adds its router here."""
 
