@@ -94,6 +94,8 @@ def test_one_open_dispute_per_identifier(banks: World) -> None:
 
 def test_readers_neither_file_nor_record_false_positives(banks: World) -> None:
     with pytest.raises(Forbidden):
+        fraud_disputes.file_dispute(banks.hub, reader(banks, "bank-a"), "bank-account", "not an account", "mine")
+    with pytest.raises(Forbidden):
         fraud_disputes.file_dispute(banks.hub, reader(banks, "bank-a"), "bank-account", ACCOUNT, "mine")
     with pytest.raises(Forbidden):
         fraud_disputes.record_false_positive(banks.hub, reader(banks, "bank-a"), "bank-account", ACCOUNT)

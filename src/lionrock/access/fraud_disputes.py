@@ -38,7 +38,7 @@ class DisputeFacts:
     state: State
 
 
-def _require_acting(who: Principal) -> None:
+def require_acting(who: Principal) -> None:
     """Disputes are filed and decided by publishers and the operator; readers only read."""
     if not (who.role.may_publish or who.role is Role.OPERATOR):
         raise Forbidden("this token may only read; disputes need an analyst, org-admin or operator")
@@ -49,7 +49,7 @@ def require_filer(
 ) -> None:
     """May `who` dispute this identifier? `bank_code` is the HK bank code of a bank account (None for
     any other identifier, IBANs included); `held_codes` the codes `who`'s organisation holds."""
-    _require_acting(who)
+    require_acting(who)
     if not has_reports:
         raise NotFound("no fraud reports of this identifier: there is nothing to dispute")
     if who.role is not Role.OPERATOR and (bank_code is None or bank_code not in held_codes):
@@ -93,7 +93,7 @@ def require_withdrawer(who: Principal, dispute: DisputeFacts | None, dispute_id:
     """The filing organisation (a publisher of it, or the operator for its own filings) withdraws an
     open dispute."""
     found = require_visible(who, dispute, dispute_id)
-    _require_acting(who)
+    require_acting(who)
     if who.org_id != found.filed_by:
         raise Forbidden("only the organisation that filed a dispute withdraws it")
     _require_open(found)

@@ -120,6 +120,7 @@ def file_dispute(
     hub: Hub, who: Principal, kind: str, value: str, reason: str, evidence: str | None = None
 ) -> dict[str, Any]:
     """Open a dispute of an identifier's listing; the reporters are told, without being told by whom."""
+    rules.require_acting(who)
     ident = normalise(kind, value)
     clean_reason = _text(reason, "reason", required=True)
     assert clean_reason is not None
