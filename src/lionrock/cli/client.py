@@ -97,3 +97,27 @@ class HubClient:
                 raise HubError(f"cannot reach the hub at {self.http.base_url}: {exc}") from exc
             out.extend(self._check(response)["results"])
         return out
+    def import_fraud_csv(self, data: bytes, *, dry_run: bool = False) -> dict[str, Any]:
+        """POST a CSV file of fraud reports (all rows or none); the hub's summary. A refusal lists each
+        bad line."""
+        params = {"dry_run": "true"} if dry_run else None
+        try:
+            response = self.http.post(
+                "/api/v1/fraud/reports", content=data, params=params, headers={"Content-Type": "text/csv"}
+            )
+        except httpx.HTTPError as exc:
+            raise HubError(f"cannot reach the hub at {self.http.base_url}: {exc}") from exc
+        if response.status_code == 422:
+            raise HubError(_with_problems(response))
+        result: dict[str, Any] = self._check(response)
+        return result
+
+
+def _with_problems(response: httpx.Response) -> str:
+    """A 422's message and its problems (each names its line), one per line."""
+    try:
+        error = response.json()["error"]
+        lines = [str(error["message"])] + [f"  {p['message']}" for p in error.get("problems", [])[:50]]
+    except (ValueError, KeyError, TypeError):
+        lines = [response.text[:300]]
+    return f"the hub answered {response.status_code}: " + "\n".join(lines)

@@ -26,7 +26,7 @@ from lionrock.cli.match import match_command
 from lionrock.cli.match_records import match_records_command
 from lionrock.cli.users import user_group
 from lionrock.errors import LionrockError
-from lionrock.hub import Hub, directory
+from lionrock.hub import Hub, directory, fraud_disputes
 from lionrock.hub import members as hub_members
 from lionrock.hub.attack import import_attack
 from lionrock.hub.auditing import prepare_keys
@@ -113,6 +113,26 @@ def org_list(ctx: click.Context) -> None:
     """List organisations."""
     for o in directory.organisations(_hub(ctx)):
         click.echo(f"{o.name}\t{o.kind}")
+
+
+@org.command("bank-codes")
+@click.argument("name")
+@click.argument("codes", nargs=-1)
+@click.option("--clear", is_flag=True, help="Remove every bank code (an organisation that holds no accounts).")
+@click.pass_context
+@friendly
+def org_bank_codes(ctx: click.Context, name: str, codes: tuple[str, ...], clear: bool) -> None:
+    """Set the HK bank codes an organisation holds (it may then dispute fraud listings of accounts there).
+
+    Without CODES (and without --clear), print the codes it holds."""
+    hub = _hub(ctx)
+    if not codes and not clear:
+        click.echo(" ".join(fraud_disputes.bank_codes(hub, name)))
+        return
+    if codes and clear:
+        raise click.UsageError("give CODES or --clear, not both")
+    held = fraud_disputes.set_bank_codes(hub, name, list(codes))
+    err.print(f"{name!r} holds bank code(s): {', '.join(held) or 'none'}")
 
 
 @main.group()

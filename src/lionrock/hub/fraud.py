@@ -4,8 +4,9 @@
 banks' spellings of one account are one identifier), checked against the vocabularies and stored,
 all or none, in one audited transaction.
 
-`check`: any member asks what is known about identifiers. The answer is the risk in the public's
-words and never says *which* organisations reported; finer detail follows the three-organisation
+`check`: any member asks what is known about identifiers: their reports, false-positive sightings
+and disputes (hub/fraud_disputes.py). The answer is the risk in the public's words and never says
+*which* organisations reported; finer detail follows the three-organisation
 rule: the number of reporting organisations is given exactly only when it is 3 or more, otherwise
 "< 3" (or 0 when nothing counts).
 """
@@ -22,7 +23,7 @@ from lionrock.access.permissions import require_publisher
 from lionrock.errors import Invalid, LionrockError, Problem, TooLarge
 from lionrock.fraud.identifiers import normalise
 from lionrock.fraud.notes import check_notes
-from lionrock.fraud.risk import Report, assess
+from lionrock.fraud.risk import Dispute, DisputeState, FalsePositive, Report, assess
 from lionrock.fraud.vocab import Role, ScamType, amount_band, role, scam_type
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
@@ -31,6 +32,7 @@ from lionrock.store import fraud as store
 from lionrock.store.engine import read_transaction, write_transaction
 
 MAX_BATCH = 1000
+MAX_IMPORT = 50_000  # a bulk CSV import's rows, stored in one transaction
 THREE_ORGANISATIONS = 3
 _EARLIEST = datetime(2000, 1, 1, tzinfo=UTC)
 
@@ -92,11 +94,25 @@ def _new_report(who: Principal, r: FraudReport, now_us: int) -> store.NewReport:
 def report_fraud(hub: Hub, who: Principal, reports: Sequence[FraudReport]) -> list[dict[str, str]]:
     """Store every report or none; Invalid names each bad one by its index. Answers each report's
     identifier: its STIX id, type and canonical value."""
+    return _store_reports(hub, who, reports, MAX_BATCH, "fraud.report")
+
+
+def import_reports(
+    hub: Hub, who: Principal, reports: Sequence[FraudReport], dry_run: bool = False
+) -> list[dict[str, str]]:
+    """A bulk import (a CSV file's rows, up to MAX_IMPORT): all or none in one transaction, audited
+    once as `fraud.import`; a dry run checks every row and stores nothing."""
+    return _store_reports(hub, who, reports, MAX_IMPORT, "fraud.import", dry_run)
+
+
+def _store_reports(
+    hub: Hub, who: Principal, reports: Sequence[FraudReport], limit: int, action: str, dry_run: bool = False
+) -> list[dict[str, str]]:
     require_publisher(who)
     if not reports:
         raise Invalid("send at least one report")
-    if len(reports) > MAX_BATCH:
-        raise TooLarge(f"at most {MAX_BATCH} reports at once, not {len(reports)}")
+    if len(reports) > limit:
+        raise TooLarge(f"at most {limit} reports at once, not {len(reports)}")
     now_us = hub.clock()
     rows: list[store.NewReport] = []
     problems: list[Problem] = []
@@ -106,15 +122,18 @@ def report_fraud(hub: Hub, who: Principal, reports: Sequence[FraudReport]) -> li
         except LionrockError as exc:
             problems.append(Problem(i, None, exc.message))
     if problems:
-        raise Invalid(f"{len(problems)} of {len(reports)} report(s) refused; nothing was stored", problems)
+        raise Invalid(f"{len(problems)} of {len(reports)} report(s) refused; nothing was stored", problems[:1000])
+    if dry_run:
+        return [{"id": row.identifier_id, "type": row.kind, "value": row.value} for row in rows]
     with write_transaction(hub.engine) as conn:
-        store.add_reports(conn, rows)
+        for start in range(0, len(rows), MAX_BATCH):
+            store.add_reports(conn, rows[start : start + MAX_BATCH])
         ids = sorted({row.identifier_id for row in rows})
         record(
             conn,
             hub,
             who,
-            "fraud.report",
+            action,
             subject=ids[0] if len(ids) == 1 else None,
             detail={"reports": len(rows), "identifiers": len(ids)},
         )
@@ -150,8 +169,11 @@ def check_many(hub: Hub, who: Principal, items: Sequence[CheckItem]) -> list[dic
             problems.append(Problem(i, None, exc.message))
     if problems:
         raise Invalid(f"{len(problems)} of {len(items)} value(s) are not identifiers", problems)
+    ids = [ident.id for ident in idents]
     with read_transaction(hub.engine) as conn:
-        known = store.reports_of(conn, [ident.id for ident in idents])
+        known = store.reports_of(conn, ids)
+        disputes = store.disputes_of(conn, ids)
+        false_positives = store.false_positives_of(conn, ids)
     now = _dt(hub.clock())
     out = []
     for ident in idents:
@@ -159,7 +181,8 @@ def check_many(hub: Hub, who: Principal, items: Sequence[CheckItem]) -> list[dic
             Report(str(r.org_id), _dt(r.reported), r.confidence, ScamType(r.scam_type), Role(r.role))
             for r in known.get(ident.id, [])
         ]
-        a = assess(ident.kind, reports, (), (), now)
+        fps = [FalsePositive(str(org), _dt(at)) for org, at in false_positives.get(ident.id, [])]
+        a = assess(ident.kind, reports, fps, [_dispute(d) for d in disputes.get(ident.id, [])], now)
         out.append(
             {
                 "type": ident.kind.value,
@@ -173,6 +196,12 @@ def check_many(hub: Hub, who: Principal, items: Sequence[CheckItem]) -> list[dic
             }
         )
     return out
+
+
+def _dispute(d: store.DisputeState) -> Dispute:
+    """Open and upheld disputes change the risk; the store passes no others."""
+    resolved = _dt(d.resolved_at) if d.resolved_at is not None else None
+    return Dispute(DisputeState(d.state), _dt(d.filed_at), resolved)
 
 
 def check(hub: Hub, who: Principal, kind: str, value: str) -> dict[str, Any]:

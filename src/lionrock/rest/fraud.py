@@ -10,10 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from lionrock.access.model import Principal
 from lionrock.errors import BadRequest, Invalid, Problem, TooLarge
+from lionrock.fraud import csv_reports
 from lionrock.http.body import parse_json, read_limited
 from lionrock.http.responses import JSON, hub_of, principal
 from lionrock.http.validation import body_doc, describe
-from lionrock.hub import Hub
+from lionrock.hub import Hub, fraud_import
 from lionrock.hub import fraud as use_cases
 
 M = TypeVar("M", bound=BaseModel)
@@ -90,13 +91,29 @@ def _each(model: type[M], items: list[Any]) -> list[M]:
     return out
 
 
+def _reports_doc() -> dict[str, Any]:
+    doc = body_doc(ReportBody)
+    doc["requestBody"]["content"]["text/csv"] = {"schema": {"type": "string", "maxLength": csv_reports.MAX_BYTES}}
+    return doc
+
+
 @router.post(
     "/reports",
     status_code=201,
-    summary="Report identifiers used in scams (one, or a list of up to 1,000; all or none)",
-    openapi_extra=body_doc(ReportBody),
+    summary="Report identifiers used in scams: JSON (one, or up to 1,000) or CSV (up to 50,000 rows); all or none",
+    openapi_extra=_reports_doc(),
 )
-async def post_reports(request: Request, who: Caller, hub: HubDep) -> JSON:
+async def post_reports(
+    request: Request,
+    who: Caller,
+    hub: HubDep,
+    dry_run: Annotated[bool, Query(description="CSV only: check every row, store nothing")] = False,
+) -> JSON:
+    media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+    if media in ("text/csv", "application/csv"):
+        data = await read_limited(request, csv_reports.MAX_BYTES)
+        summary = await run_in_threadpool(fraud_import.import_csv, hub, who, data, dry_run)
+        return JSON(summary, status_code=200 if dry_run else 201)
     payload = parse_json(await read_limited(request, hub.settings.max_content_length))
     bodies = _each(ReportBody, _items(payload, "reports"))
     reports = [use_cases.FraudReport(**b.model_dump()) for b in bodies]

@@ -1,4 +1,4 @@
-"""Fraud reports: store them, and read every report of some identifiers."""
+"""Fraud reports, disputes, false-positive sightings, the bank codes organisations hold, notifications."""
 
 from __future__ import annotations
 
@@ -7,7 +7,11 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, select
 
+from lionrock.store.schema import fraud_disputes as disputes
+from lionrock.store.schema import fraud_false_positives as false_positives
 from lionrock.store.schema import fraud_reports as table
+from lionrock.store.schema import notifications
+from lionrock.store.schema import org_bank_codes as bank_codes
 
 
 @dataclass(frozen=True)
@@ -51,3 +55,209 @@ def reports_of(conn: Connection, identifier_ids: Sequence[str]) -> dict[str, lis
         for row in conn.execute(q):
             out.setdefault(row[0], []).append(StoredReport(*row))
     return out
+
+
+def has_reports(conn: Connection, identifier_id: str) -> bool:
+    return conn.execute(select(table.c.id).where(table.c.identifier_id == identifier_id).limit(1)).first() is not None
+
+
+def reporting_orgs(conn: Connection, identifier_id: str) -> list[int]:
+    q = select(table.c.org_id).where(table.c.identifier_id == identifier_id).distinct()
+    return sorted(row[0] for row in conn.execute(q))
+
+
+# --- the bank codes an organisation holds ---
+
+
+def set_bank_codes(conn: Connection, org_id: int, codes: Sequence[str]) -> None:
+    conn.execute(bank_codes.delete().where(bank_codes.c.org_id == org_id))
+    if codes:
+        conn.execute(bank_codes.insert(), [{"org_id": org_id, "bank_code": c} for c in sorted(set(codes))])
+
+
+def bank_codes_of(conn: Connection, org_id: int) -> frozenset[str]:
+    return frozenset(
+        row[0] for row in conn.execute(select(bank_codes.c.bank_code).where(bank_codes.c.org_id == org_id))
+    )
+
+
+# --- disputes ---
+
+
+@dataclass(frozen=True)
+class DisputeRow:
+    id: int
+    identifier_id: str
+    kind: str
+    value: str
+    filed_by: int
+    filed_by_user: int | None
+    reason: str
+    evidence: str | None
+    state: str
+    filed_at: int
+    resolved_at: int | None
+    resolved_by: int | None
+    resolution: str | None
+
+
+_DISPUTE_COLUMNS = [disputes.c[name] for name in DisputeRow.__dataclass_fields__]
+
+
+def add_dispute(
+    conn: Connection,
+    *,
+    identifier_id: str,
+    kind: str,
+    value: str,
+    filed_by: int,
+    filed_by_user: int | None,
+    reason: str,
+    evidence: str | None,
+    now: int,
+) -> int:
+    row = {
+        "identifier_id": identifier_id,
+        "kind": kind,
+        "value": value,
+        "filed_by": filed_by,
+        "filed_by_user": filed_by_user,
+        "reason": reason,
+        "evidence": evidence,
+        "state": "open",
+        "filed_at": now,
+    }
+    result = conn.execute(disputes.insert().values(**row))
+    return int(result.inserted_primary_key[0])  # type: ignore[index]
+
+
+def dispute_by_id(conn: Connection, dispute_id: int) -> DisputeRow | None:
+    row = conn.execute(select(*_DISPUTE_COLUMNS).where(disputes.c.id == dispute_id)).first()
+    return DisputeRow(*row) if row else None
+
+
+def open_dispute_of(conn: Connection, identifier_id: str) -> DisputeRow | None:
+    q = select(*_DISPUTE_COLUMNS).where(disputes.c.identifier_id == identifier_id, disputes.c.state == "open")
+    row = conn.execute(q.limit(1)).first()
+    return DisputeRow(*row) if row else None
+
+
+def list_disputes(
+    conn: Connection, filed_by: int | None, state: str | None, before: int | None, limit: int
+) -> list[DisputeRow]:
+    """Newest first; `filed_by` None lists everyone's (the operator)."""
+    q = select(*_DISPUTE_COLUMNS)
+    if filed_by is not None:
+        q = q.where(disputes.c.filed_by == filed_by)
+    if state is not None:
+        q = q.where(disputes.c.state == state)
+    if before is not None:
+        q = q.where(disputes.c.id < before)
+    return [DisputeRow(*row) for row in conn.execute(q.order_by(disputes.c.id.desc()).limit(limit))]
+
+
+def resolve_dispute(conn: Connection, dispute_id: int, state: str, by: int, note: str | None, now: int) -> bool:
+    """Close an open dispute; False when it was no longer open (a concurrent resolution won)."""
+    done = conn.execute(
+        disputes.update()
+        .where(disputes.c.id == dispute_id, disputes.c.state == "open")
+        .values(state=state, resolved_at=now, resolved_by=by, resolution=note)
+    )
+    return bool(done.rowcount == 1)
+
+
+@dataclass(frozen=True)
+class DisputeState:
+    identifier_id: str
+    state: str
+    filed_at: int
+    resolved_at: int | None
+
+
+def disputes_of(conn: Connection, identifier_ids: Sequence[str]) -> dict[str, list[DisputeState]]:
+    """The open and upheld disputes of each identifier (rejected and withdrawn ones change nothing)."""
+    out: dict[str, list[DisputeState]] = {}
+    ids = sorted(set(identifier_ids))
+    for start in range(0, len(ids), 500):
+        q = select(disputes.c.identifier_id, disputes.c.state, disputes.c.filed_at, disputes.c.resolved_at).where(
+            disputes.c.identifier_id.in_(ids[start : start + 500]), disputes.c.state.in_(("open", "upheld"))
+        )
+        for row in conn.execute(q):
+            out.setdefault(row[0], []).append(DisputeState(*row))
+    return out
+
+
+# --- false positives ---
+
+
+def add_false_positive(conn: Connection, identifier_id: str, org_id: int, note: str | None, now: int) -> bool:
+    """Record one organisation's sighting once; a second from it replaces the note and date. True if new."""
+    key = (false_positives.c.identifier_id == identifier_id) & (false_positives.c.org_id == org_id)
+    if conn.execute(select(false_positives.c.org_id).where(key)).first():
+        conn.execute(false_positives.update().where(key).values(noted_at=now, note=note))
+        return False
+    conn.execute(false_positives.insert().values(identifier_id=identifier_id, org_id=org_id, noted_at=now, note=note))
+    return True
+
+
+def false_positives_of(conn: Connection, identifier_ids: Sequence[str]) -> dict[str, list[tuple[int, int]]]:
+    """(org_id, noted_at) of each identifier's false-positive sightings."""
+    out: dict[str, list[tuple[int, int]]] = {}
+    ids = sorted(set(identifier_ids))
+    for start in range(0, len(ids), 500):
+        q = select(false_positives.c.identifier_id, false_positives.c.org_id, false_positives.c.noted_at).where(
+            false_positives.c.identifier_id.in_(ids[start : start + 500])
+        )
+        for row in conn.execute(q):
+            out.setdefault(row[0], []).append((row[1], row[2]))
+    return out
+
+
+# --- notifications ---
+
+
+@dataclass(frozen=True)
+class NotificationRow:
+    id: int
+    org_id: int
+    created: int
+    kind: str
+    subject: str | None
+    text: str
+    read_at: int | None
+
+
+_NOTE_COLUMNS = [notifications.c[name] for name in NotificationRow.__dataclass_fields__]
+
+
+def add_notifications(
+    conn: Connection, org_ids: Sequence[int], kind: str, subject: str | None, text: str, now: int
+) -> None:
+    if org_ids:
+        rows = [{"org_id": o, "created": now, "kind": kind, "subject": subject, "text": text} for o in org_ids]
+        conn.execute(notifications.insert(), rows)
+
+
+def notifications_of(
+    conn: Connection, org_id: int, before: int | None, limit: int, unread_only: bool = False
+) -> list[NotificationRow]:
+    """Newest first."""
+    q = select(*_NOTE_COLUMNS).where(notifications.c.org_id == org_id)
+    if before is not None:
+        q = q.where(notifications.c.id < before)
+    if unread_only:
+        q = q.where(notifications.c.read_at.is_(None))
+    return [NotificationRow(*row) for row in conn.execute(q.order_by(notifications.c.id.desc()).limit(limit))]
+
+
+def notification_owner(conn: Connection, notification_id: int) -> int | None:
+    row = conn.execute(select(notifications.c.org_id).where(notifications.c.id == notification_id)).first()
+    return int(row[0]) if row else None
+
+
+def mark_read(conn: Connection, notification_id: int, now: int) -> None:
+    conn.execute(
+        notifications.update()
+        .where(notifications.c.id == notification_id, notifications.c.read_at.is_(None))
+        .values(read_at=now)
+    )

@@ -282,3 +282,55 @@ fraud_reports = Table(
     Column("created", BigInteger, nullable=False),
 )
 Index("ix_fraud_reports_identifier", fraud_reports.c.identifier_id)
+
+# Which HK bank codes (fraud/hk_banks.py) an organisation holds: it may dispute reports of accounts there.
+org_bank_codes = Table(
+    "org_bank_codes",
+    metadata,
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
+    Column("bank_code", String(3), primary_key=True),
+)
+
+# A dispute of a reported identifier by its holder (or the operator on the holder's behalf).
+fraud_disputes = Table(
+    "fraud_disputes",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("identifier_id", String(300), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("value", String(300), nullable=False),
+    Column("filed_by", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), nullable=False),
+    Column("filed_by_user", Integer, ForeignKey("users.id", ondelete="SET NULL"), nullable=True),
+    Column("reason", Text, nullable=False),  # checked free of victims' data (fraud/notes.py)
+    Column("evidence", Text, nullable=True),  # a description or reference, never files
+    Column("state", String(16), nullable=False),  # open, upheld, rejected, withdrawn
+    Column("filed_at", BigInteger, nullable=False),
+    Column("resolved_at", BigInteger, nullable=True),
+    Column("resolved_by", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), nullable=True),
+    Column("resolution", Text, nullable=True),
+)
+Index("ix_fraud_disputes_identifier", fraud_disputes.c.identifier_id)
+
+# An organisation saw the identifier in legitimate use; each organisation counts once per identifier.
+fraud_false_positives = Table(
+    "fraud_false_positives",
+    metadata,
+    Column("identifier_id", String(300), primary_key=True),
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
+    Column("noted_at", BigInteger, nullable=False),
+    Column("note", Text, nullable=True),
+)
+
+# An organisation's inbox: plain-text messages the hub leaves it (dispute filed, dispute resolved).
+notifications = Table(
+    "notifications",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), nullable=False),
+    Column("created", BigInteger, nullable=False),
+    Column("kind", String(40), nullable=False),
+    Column("subject", String(300), nullable=True),  # the identifier's STIX id
+    Column("text", Text, nullable=False),
+    Column("read_at", BigInteger, nullable=True),
+)
+Index("ix_notifications_org", notifications.c.org_id, notifications.c.id)

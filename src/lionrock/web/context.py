@@ -168,9 +168,11 @@ _NAV = (
     NavItem("dashboard", f"{WEB}/", N_("Dashboard")),
     NavItem("search", f"{WEB}/search", N_("Search")),
     NavItem("fraud", f"{WEB}/fraud/check", N_("Fraud")),
+    NavItem("disputes", f"{WEB}/fraud/disputes", N_("Fraud disputes")),
     NavItem("intake", f"{WEB}/intake", N_("Reports")),
     NavItem("advisories", f"{WEB}/advisories", N_("Advisories")),
     NavItem("sector", f"{WEB}/sector", N_("Sector view")),
+    NavItem("notifications", f"{WEB}/notifications", N_("Notifications")),
     NavItem("admin", f"{WEB}/admin", N_("Administration")),
     NavItem("audit", f"{WEB}/audit", N_("Audit trail")),
 )

@@ -17,6 +17,7 @@ from lionrock.hub.web_sessions import Session, sign_in, sign_out
 from lionrock.web import admin, audit, dashboard, sector
 from lionrock.web import advisories as advisory_pages
 from lionrock.web import fraud as fraud_pages
+from lionrock.web import fraud_disputes as fraud_dispute_pages
 from lionrock.web import intake as intake_pages
 from lionrock.web.context import (
     N_,
@@ -166,6 +167,7 @@ _PAGES: list[APIRouter] = [
     advisory_pages.router,
     sector.router,
     fraud_pages.router,
+    fraud_dispute_pages.router,
 ]
 """Every page module's router; a new page module adds its router here."""
 
