@@ -26,6 +26,7 @@ from lionrock.fraud.risk import Report, assess
 from lionrock.fraud.vocab import Role, ScamType, amount_band, role, scam_type
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
+from lionrock.hub.fraud_index import index_identifiers
 from lionrock.stix.ids import timestamp_to_us
 from lionrock.store import fraud as store
 from lionrock.store.engine import read_transaction, write_transaction
@@ -110,6 +111,7 @@ def report_fraud(hub: Hub, who: Principal, reports: Sequence[FraudReport]) -> li
     with write_transaction(hub.engine) as conn:
         store.add_reports(conn, rows)
         ids = sorted({row.identifier_id for row in rows})
+        index_identifiers(conn, hub, ids)  # the private check's tags (hub/fraud_index.py)
         record(
             conn,
             hub,
