@@ -353,3 +353,18 @@ def test_a_bad_value_is_refused_locally_before_anything_is_sent(
     with pytest.raises(Invalid):
         private_check(member(app_client, world, "bank-a"), "phone", "12345")
     assert recorder.requests == []
+
+
+def test_an_overfull_bucket_is_refused_rather_than_answered_in_part(
+    app_client: TestClient, world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tag = bytes([0x12, 0x34]) + bytes(62)
+    rows = [{"identifier_id": f"phone-number--{i:08d}", "prefix": 0x1234, "tag": tag} for i in range(3)]
+    with write_transaction(world.hub.engine) as conn:
+        conn.execute(fraud_prf_index.insert(), rows)
+    monkeypatch.setattr("lionrock.hub.fraud_private.MAX_BUCKET", 2)
+    r = app_client.get(BUCKET, headers=world.auth("bank-a"), params={"prefix": "1234"})
+    assert r.status_code == 500 and "more than 2" in r.json()["error"]["message"]
+    monkeypatch.setattr("lionrock.hub.fraud_private.MAX_BUCKET", 3)
+    r = app_client.get(BUCKET, headers=world.auth("bank-a"), params={"prefix": "1234"})
+    assert r.status_code == 200 and r.json()["entries"] == []  # index rows without reports answer nothing

@@ -16,7 +16,7 @@ from sqlalchemy import Connection
 
 from lionrock.fraud import oprf
 from lionrock.fraud.private import oprf_input, prefix_of
-from lionrock.hub.audit_keys import MAC_SUFFIX, KeyFileError, _create, key_paths
+from lionrock.hub.audit_keys import MAC_SUFFIX, KeyFileError, create_secret_file, key_paths
 from lionrock.hub.context import Hub
 from lionrock.settings import Settings
 from lionrock.store import fraud_private as store
@@ -44,7 +44,7 @@ def prf_key(conn: Connection, settings: Settings) -> bytes:
                 f"the private check's key file {path} does not exist but the index holds tags: restore it "
                 "from your backup (or empty fraud_prf_index and run the backfill to index under a new key)"
             )
-        _create(path, oprf.generate_key().hex().encode() + b"\n")
+        create_secret_file(path, oprf.generate_key().hex().encode() + b"\n")
     return read_key(path)
 
 
