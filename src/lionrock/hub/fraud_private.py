@@ -71,13 +71,9 @@ def evaluate(hub: Hub, who: Principal, blinded: Sequence[bytes]) -> list[bytes]:
         allowed = used + len(blinded) <= limit
         if allowed:
             store.count_evaluations(conn, who.org_id, window, len(blinded))
-        record(
-            conn,
-            hub,
-            who,
-            "fraud.private.evaluate",
-            detail={"elements": len(blinded), "refused": not allowed, "used_this_hour": used + allowed * len(blinded)},
-        )
+        after = used + len(blinded) if allowed else used
+        counts: dict[str, object] = {"elements": len(blinded), "refused": not allowed, "used_this_hour": after}
+        record(conn, hub, who, "fraud.private.evaluate", detail=counts)
     if not allowed:
         wait = max(1, -(-(window + WINDOW_US - now) // 1_000_000))
         raise RateLimited(
