@@ -20,6 +20,7 @@ from lionrock.rest.advisories import router as advisories_router
 from lionrock.rest.api import router as rest_router
 from lionrock.rest.fraud import router as fraud_router
 from lionrock.rest.fraud_disputes import router as fraud_disputes_router
+from lionrock.rest.fraud_private import router as fraud_private_router
 from lionrock.rest.intake import router as intake_router
 from lionrock.settings import Settings
 from lionrock.taxii.api import router as taxii_router
@@ -101,6 +102,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     app.include_router(advisories_router)
     app.include_router(fraud_router)
     app.include_router(fraud_disputes_router)
+    app.include_router(fraud_private_router)
     app.include_router(taxii_router)
 
     mount_docs(app, settings.title)

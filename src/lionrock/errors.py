@@ -50,6 +50,16 @@ class Busy(LionrockError):
         self.retry_after = retry_after
 
 
+class RateLimited(LionrockError):
+    """The caller used up its allowance; it may ask again after `retry_after` seconds (429)."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with one object of a submission."""

@@ -51,6 +51,12 @@ class Settings:
     """Report intake: wall-clock and CPU seconds one document may take before its worker is stopped."""
     intake_retention_hours: int = 72
     """Report intake: hours after upload when a job's findings and evidence text are deleted (also on publish)."""
+    fraud_prf_key_file: str = ""
+    """File holding the private fraud check's OPRF secret key (a ristretto255 scalar, hex); created 0600 on
+    first use. Empty: beside the audit MAC key file, named <name>.fraud-prf-key instead of <name>.audit-key."""
+    fraud_private_evaluations_per_hour: int = 1000
+    """Private fraud check: OPRF evaluations (one per identifier checked) one organisation may ask for per
+    clock hour; beyond it the hub answers 429 with Retry-After."""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:

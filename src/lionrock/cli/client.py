@@ -59,6 +59,17 @@ class HubClient:
         except httpx.HTTPError as exc:
             raise HubError(f"cannot reach the hub at {self.http.base_url}: {exc}") from exc
 
+    def get_json(self, path: str, params: dict[str, Any] | None = None) -> Any:
+        """GET a REST path and answer its JSON; HubError for an error answer or an unreachable hub."""
+        return self._get(path, params)
+
+    def post_json(self, path: str, body: Any) -> Any:
+        """POST JSON to a REST path and answer its JSON; HubError as for get_json."""
+        try:
+            return self._check(self.http.post(path, json=body))
+        except httpx.HTTPError as exc:
+            raise HubError(f"cannot reach the hub at {self.http.base_url}: {exc}") from exc
+
     def me(self) -> dict[str, Any]:
         found: dict[str, Any] = self._get("/api/v1/me")
         return found

@@ -77,12 +77,12 @@ def read_signing_key(path: Path) -> Ed25519PrivateKey:
 def create_missing(paths: KeyPaths) -> None:
     """Create whichever key file does not exist yet (0600); a file that exists is never replaced."""
     if not paths.mac.exists():
-        _create(paths.mac, secrets.token_bytes(MAC_KEY_BYTES).hex().encode() + b"\n")
+        create_secret_file(paths.mac, secrets.token_bytes(MAC_KEY_BYTES).hex().encode() + b"\n")
     if not paths.signing.exists():
         pem = Ed25519PrivateKey.generate().private_bytes(
             serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
         )
-        _create(paths.signing, pem)
+        create_secret_file(paths.signing, pem)
 
 
 def _read(path: Path, what: str) -> bytes:
@@ -97,7 +97,7 @@ def _read(path: Path, what: str) -> bytes:
         raise KeyFileError(f"cannot read the {what} file {path}: {exc.strerror}") from exc
 
 
-def _create(path: Path, content: bytes) -> None:
+def create_secret_file(path: Path, content: bytes) -> None:
     """Write a temporary 0600 file, then link it into place: a concurrent creator's key wins whole."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")

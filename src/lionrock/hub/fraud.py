@@ -27,6 +27,7 @@ from lionrock.fraud.risk import Dispute, DisputeState, FalsePositive, Report, as
 from lionrock.fraud.vocab import Role, ScamType, amount_band, role, scam_type
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
+from lionrock.hub.fraud_index import index_identifiers
 from lionrock.stix.ids import timestamp_to_us
 from lionrock.store import fraud as store
 from lionrock.store.engine import read_transaction, write_transaction
@@ -129,6 +130,7 @@ def _store_reports(
         for start in range(0, len(rows), MAX_BATCH):
             store.add_reports(conn, rows[start : start + MAX_BATCH])
         ids = sorted({row.identifier_id for row in rows})
+        index_identifiers(conn, hub, ids)  # the private check's tags (hub/fraud_index.py)
         record(
             conn,
             hub,

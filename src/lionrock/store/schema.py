@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -334,3 +335,19 @@ notifications = Table(
     Column("read_at", BigInteger, nullable=True),
 )
 Index("ix_notifications_org", notifications.c.org_id, notifications.c.id)
+fraud_prf_index = Table(  # the private check's index (docs/fraud-private-check.md)
+    "fraud_prf_index",
+    metadata,
+    Column("identifier_id", String(300), primary_key=True),  # a reported identifier's STIX id
+    Column("prefix", Integer, nullable=False),  # the tag's first PREFIX_BITS bits
+    Column("tag", LargeBinary(64), nullable=False),  # the OPRF output of the STIX id under the hub's key
+)
+Index("ix_fraud_prf_index_prefix", fraud_prf_index.c.prefix)
+
+fraud_prf_usage = Table(  # OPRF evaluations per organisation per window: the private check's rate limit
+    "fraud_prf_usage",
+    metadata,
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
+    Column("window_start", BigInteger, primary_key=True),  # microseconds
+    Column("evaluations", Integer, nullable=False),
+)
