@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import re
 from typing import Any
 
@@ -230,3 +231,23 @@ def test_an_org_admin_of_the_holding_bank_files_too(banks: World) -> None:
     admin = authenticate(banks.hub, create_token(banks.hub, "bank-a", Role.ORG_ADMIN).secret)
     d = fraud_disputes.file_dispute(banks.hub, admin, "bank-account", ACCOUNT, "ours")
     assert d["state"] == "open"
+
+
+def test_every_risk_path_sees_an_open_dispute_the_private_bucket_and_the_identifier_page(banks: World) -> None:
+    """The private bucket and the identifier page answer through the same assessment as the check."""
+    from lionrock.fraud import oprf
+    from lionrock.fraud.private import oprf_input, prefix_of
+    from lionrock.hub import fraud_private, fraud_views
+    from lionrock.hub.fraud_index import prf_key
+    from lionrock.store.engine import write_transaction
+
+    file(banks)
+    ident = checked(banks)["id"]
+    with write_transaction(banks.hub.engine) as conn:
+        tag = oprf.evaluate(prf_key(conn, banks.hub.settings), oprf_input(ident))
+    entries = fraud_private.bucket(banks.hub, reader(banks, "bank-c"), prefix_of(tag))
+    mine = [e for e in entries if e["tag"] == base64.b64encode(tag).decode()]
+    assert [(e["risk"], e["dispute"]) for e in mine] == [("medium", "disputed")]
+    view = fraud_views.identifier_view(banks.hub, reader(banks, "bank-c"), ident)
+    assert view.answer["dispute"] == "disputed"
+    assert (view.history[-1].assessment.level.label, view.history[-1].assessment.disputed) == ("medium", True)

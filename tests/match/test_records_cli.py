@@ -126,3 +126,14 @@ def test_hostile_column_names_stay_inert(live_url: str, world: World, tmp_path: 
 )
 def test_hit_files_are_spreadsheet_safe(cell: str, safe: str) -> None:
     assert spreadsheet_safe(cell) == safe
+
+
+def test_private_matching_finds_the_same_hits_as_the_plain_check(live_url: str, hub: Hub, tmp_path: Path) -> None:
+    """--private asks through the OPRF (blinded elements and bucket prefixes): same hits, same answers."""
+    load_demo(hub)
+    reader = create_token(hub, BANKS[2], Role.READER).secret
+    plain, private = tmp_path / "plain.jsonl", tmp_path / "private.jsonl"
+    r1 = invoke(live_url, reader, str(EXAMPLES / "payments.csv"), "--output", str(plain))
+    r2 = invoke(live_url, reader, str(EXAMPLES / "payments.csv"), "--output", str(private), "--private")
+    assert r1.exit_code == 1 and r2.exit_code == 1, r2.output
+    assert plain.read_text() and private.read_text() == plain.read_text()

@@ -108,6 +108,7 @@ class HubClient:
                 raise HubError(f"cannot reach the hub at {self.http.base_url}: {exc}") from exc
             out.extend(self._check(response)["results"])
         return out
+
     def import_fraud_csv(self, data: bytes, *, dry_run: bool = False) -> dict[str, Any]:
         """POST a CSV file of fraud reports (all rows or none); the hub's summary. A refusal lists each
         bad line."""

@@ -7,6 +7,7 @@ import orjson
 
 from lionrock.cli.client import HubClient
 from lionrock.cli.failures import friendly
+from lionrock.cli.fraud_import import report_command
 from lionrock.cli.private_check import private_check
 from lionrock.errors import BadRequest
 from lionrock.fraud.identifiers import Kind
@@ -39,3 +40,6 @@ def check_command(kind: str, value: str, private: bool, hub_url: str | None, tok
     else:
         answer = client.get_json("/api/v1/fraud/check", {"type": kind, "value": value})
     click.echo(orjson.dumps(answer, option=orjson.OPT_INDENT_2).decode())
+
+
+fraud_group.add_command(report_command)

@@ -23,6 +23,7 @@ from rich.text import Text
 from lionrock.cli.client import HubClient
 from lionrock.cli.failures import failing_with
 from lionrock.cli.match import _progress
+from lionrock.cli.private_check import private_check_many
 from lionrock.errors import BadRequest
 from lionrock.fraud.record_hits import RISK_LEVELS, Checker, Hit, HitFinder
 from lionrock.fraud.records import Columns, ReadStats, detect, parse_override, read_records
@@ -33,8 +34,11 @@ FIELDS = ("line", "column", "kind", "value", "id", "risk", "organisations", "sca
 _FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n")
 
 
-def hub_checker(client: HubClient) -> Checker:
-    """The plain check: the hub's batch endpoint sees each distinct identifier of the file."""
+def hub_checker(client: HubClient, private: bool = False) -> Checker:
+    """The plain check: the hub's batch endpoint sees each distinct identifier of the file. The
+    private check: the hub sees blinded elements and 16-bit prefixes only (docs/fraud-private-check.md)."""
+    if private:
+        return lambda items: private_check_many(client, items)
     return client.check_fraud
 
 
@@ -150,6 +154,11 @@ def _open(path: str) -> tuple[IO[bytes], int | None]:
 @click.option("--min-risk", type=click.Choice(["low", "medium", "high"]), default="low", show_default=True)
 @click.option("--output", type=click.Path(dir_okay=False, path_type=Path), help="Write every hit to .csv or .jsonl.")
 @click.option("--encoding", default="utf-8", show_default=True, help="The file's text encoding (e.g. big5).")
+@click.option(
+    "--private",
+    is_flag=True,
+    help="Check without the hub learning the identifiers (OPRF; each counts against the hourly allowance).",
+)
 @failing_with(2)
 def match_records_command(
     file: str,
@@ -160,6 +169,7 @@ def match_records_command(
     min_risk: str,
     output: Path | None,
     encoding: str,
+    private: bool,
 ) -> None:
     """Find bank accounts, phone numbers, FPS ids, wallets and e-mails in FILE (payment or call
     records, CSV or JSON lines, - for stdin) and list those the hub knows as used in scams."""
@@ -177,7 +187,7 @@ def match_records_command(
     if fmt == "auto":
         fmt = detect(file, stream.peek(64) if hasattr(stream, "peek") else b"")
     stats = ReadStats()
-    finder = HitFinder(hub_checker(client), min_risk)
+    finder = HitFinder(hub_checker(client, private), min_risk)
     sink = HitFile(output) if output else None
     shown: list[Hit] = []
     try:

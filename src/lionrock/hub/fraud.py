@@ -13,17 +13,19 @@ rule: the number of reporting organisations is given exactly only when it is 3 o
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy import Connection
+
 from lionrock.access.model import Principal
 from lionrock.access.permissions import require_publisher
 from lionrock.errors import Invalid, LionrockError, Problem, TooLarge
-from lionrock.fraud.identifiers import normalise
+from lionrock.fraud.identifiers import Kind, normalise
 from lionrock.fraud.notes import check_notes
-from lionrock.fraud.risk import Dispute, DisputeState, FalsePositive, Report, assess
+from lionrock.fraud.risk import Assessment, Dispute, DisputeState, FalsePositive, Report, assess
 from lionrock.fraud.vocab import Role, ScamType, amount_band, role, scam_type
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
@@ -171,33 +173,59 @@ def check_many(hub: Hub, who: Principal, items: Sequence[CheckItem]) -> list[dic
             problems.append(Problem(i, None, exc.message))
     if problems:
         raise Invalid(f"{len(problems)} of {len(items)} value(s) are not identifiers", problems)
-    ids = [ident.id for ident in idents]
     with read_transaction(hub.engine) as conn:
-        known = store.reports_of(conn, ids)
-        disputes = store.disputes_of(conn, ids)
-        false_positives = store.false_positives_of(conn, ids)
-    now = _dt(hub.clock())
-    out = []
-    for ident in idents:
-        reports = [
-            Report(str(r.org_id), _dt(r.reported), r.confidence, ScamType(r.scam_type), Role(r.role))
-            for r in known.get(ident.id, [])
-        ]
-        fps = [FalsePositive(str(org), _dt(at)) for org, at in false_positives.get(ident.id, [])]
-        a = assess(ident.kind, reports, fps, [_dispute(d) for d in disputes.get(ident.id, [])], now)
-        out.append(
-            {
-                "type": ident.kind.value,
-                "value": ident.value,
-                "id": ident.id,
-                "risk": a.level.label,
-                "organisations": organisations_shown(a.organisations),
-                "latest_report": a.latest.date().isoformat() if a.latest else None,
-                "scam_types": [s.value for s in a.scam_types],
-                "dispute": "disputed" if a.disputed else "none",
-            }
+        found = assessments(conn, {ident.id: ident.kind for ident in idents}, _dt(hub.clock()))
+    return [
+        {"type": ident.kind.value, "value": ident.value, "id": ident.id, **answer_of(found[ident.id])}
+        for ident in idents
+    ]
+
+
+@dataclass(frozen=True)
+class Known:
+    """Everything the risk is computed from, for one identifier."""
+
+    reports: list[Report]
+    false_positives: list[FalsePositive]
+    disputes: list[Dispute]
+
+
+def known_of(conn: Connection, identifier_ids: Sequence[str]) -> dict[str, Known]:
+    """Reports, false-positive sightings and (open or upheld) disputes of each identifier."""
+    known = store.reports_of(conn, identifier_ids)
+    disputes = store.disputes_of(conn, identifier_ids)
+    false_positives = store.false_positives_of(conn, identifier_ids)
+    return {
+        i: Known(
+            [
+                Report(str(r.org_id), _dt(r.reported), r.confidence, ScamType(r.scam_type), Role(r.role))
+                for r in known.get(i, [])
+            ],
+            [FalsePositive(str(org), _dt(at)) for org, at in false_positives.get(i, [])],
+            [_dispute(d) for d in disputes.get(i, [])],
         )
-    return out
+        for i in identifier_ids
+    }
+
+
+def assessments(conn: Connection, kinds: Mapping[str, Kind], now: datetime) -> dict[str, Assessment]:
+    """`assess` over everything known of each identifier (by id, with its kind). Every path that
+    answers a risk (check, private bucket, pages) goes through here, so none forgets disputes."""
+    known = known_of(conn, list(kinds))
+    return {
+        i: assess(kind, known[i].reports, known[i].false_positives, known[i].disputes, now) for i, kind in kinds.items()
+    }
+
+
+def answer_of(a: Assessment) -> dict[str, Any]:
+    """The check's answer in the public's words; it never names a reporter (three-organisation rule)."""
+    return {
+        "risk": a.level.label,
+        "organisations": organisations_shown(a.organisations),
+        "latest_report": a.latest.date().isoformat() if a.latest else None,
+        "scam_types": [s.value for s in a.scam_types],
+        "dispute": "disputed" if a.disputed else "none",
+    }
 
 
 def _dispute(d: store.DisputeState) -> Dispute:

@@ -26,11 +26,9 @@ from lionrock.errors import Invalid, LionrockError, Problem, RateLimited, TooLar
 from lionrock.fraud import oprf
 from lionrock.fraud.identifiers import Kind
 from lionrock.fraud.private import MAX_ELEMENTS
-from lionrock.fraud.risk import Report, assess
-from lionrock.fraud.vocab import Role, ScamType
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
-from lionrock.hub.fraud import organisations_shown
+from lionrock.hub.fraud import answer_of, assessments
 from lionrock.hub.fraud_index import prf_key
 from lionrock.store import fraud_private as store
 from lionrock.store.engine import read_transaction, write_transaction
@@ -93,24 +91,7 @@ def bucket(hub: Hub, who: Principal, prefix: int) -> list[dict[str, Any]]:
     type, value and id. Any member may ask (`who` is authenticated by the edge)."""
     with read_transaction(hub.engine) as conn:
         entries = store.bucket(conn, prefix, MAX_BUCKET)
-    if entries is None:
-        raise BucketOverfull(f"bucket {prefix:04x} holds more than {MAX_BUCKET} identifiers")
-    now = _dt(hub.clock())
-    out = []
-    for entry in entries:
-        reports = [
-            Report(str(r.org_id), _dt(r.reported), r.confidence, ScamType(r.scam_type), Role(r.role))
-            for r in entry.reports
-        ]
-        a = assess(Kind(entry.kind), reports, (), (), now)
-        out.append(
-            {
-                "tag": base64.b64encode(entry.tag).decode("ascii"),
-                "risk": a.level.label,
-                "organisations": organisations_shown(a.organisations),
-                "latest_report": a.latest.date().isoformat() if a.latest else None,
-                "scam_types": [s.value for s in a.scam_types],
-                "dispute": "disputed" if a.disputed else "none",
-            }
-        )
-    return out
+        if entries is None:
+            raise BucketOverfull(f"bucket {prefix:04x} holds more than {MAX_BUCKET} identifiers")
+        found = assessments(conn, {e.identifier_id: Kind(e.kind) for e in entries}, _dt(hub.clock()))
+    return [{"tag": base64.b64encode(e.tag).decode("ascii"), **answer_of(found[e.identifier_id])} for e in entries]

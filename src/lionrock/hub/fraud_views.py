@@ -12,7 +12,6 @@ risk, and the member's own reports.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -23,10 +22,10 @@ from lionrock.access.permissions import require_publisher
 from lionrock.errors import Invalid, NotFound
 from lionrock.fraud.history import Point, risk_history
 from lionrock.fraud.identifiers import Kind, normalise
-from lionrock.fraud.risk import Level, Report, assess
-from lionrock.fraud.vocab import Role, ScamType
+from lionrock.fraud.risk import Level
+from lionrock.fraud.vocab import ScamType
 from lionrock.hub.context import Hub
-from lionrock.hub.fraud import THREE_ORGANISATIONS, FraudReport, check, report_fraud
+from lionrock.hub.fraud import THREE_ORGANISATIONS, FraudReport, assessments, check, known_of, report_fraud
 from lionrock.store import fraud_views as store
 from lionrock.store.engine import read_transaction
 
@@ -59,10 +58,6 @@ def _dt(us: int) -> datetime:
     return datetime.fromtimestamp(us / 1_000_000, UTC)
 
 
-def _reports(facts: Iterable[store.ReportFacts]) -> list[Report]:
-    return [Report(str(f.org_id), _dt(f.reported), f.confidence, ScamType(f.scam_type), Role(f.role)) for f in facts]
-
-
 def identifier_view(hub: Hub, who: Principal, stix_id: str) -> IdentifierView:
     """One identifier as `who` may see it; NotFound when nobody has reported it (as for an absent one)."""
     if len(stix_id) > MAX_ID:
@@ -74,7 +69,9 @@ def identifier_view(hub: Hub, who: Principal, stix_id: str) -> IdentifierView:
         raise NotFound("no identifier with this id has been reported")
     kind, value = facts[0].kind, facts[0].value
     answer = check(hub, who, kind, value)
-    history = risk_history(Kind(kind), _reports(facts), _dt(hub.clock()))
+    with read_transaction(hub.engine) as conn:
+        known = known_of(conn, [stix_id])[stix_id]
+    history = risk_history(Kind(kind), known.reports, _dt(hub.clock()), known.false_positives, known.disputes)
     return IdentifierView(stix_id, kind, value, normalise(kind, value).sco_type, answer, own, history)
 
 
@@ -136,15 +133,8 @@ def fraud_panel(hub: Hub, who: Principal, now: int) -> FraudPanel:
     with read_transaction(hub.engine) as conn:
         types = store.scam_types_since(conn, since)
         own = store.own_count_since(conn, who.org_id, since)
-        facts = store.facts_of_recent(conn, since)
+        kinds = store.kinds_reported_since(conn, since)
+        found = assessments(conn, {i: Kind(k) for i, k in kinds}, _dt(now))
     shown, other = shown_scam_types(types)
-    by_identifier: dict[str, list[store.ReportFacts]] = defaultdict(list)
-    for f in facts:
-        by_identifier[f.identifier_id].append(f)
-    at = _dt(now)
-    high = sum(
-        1
-        for rows in by_identifier.values()
-        if assess(Kind(rows[0].kind), _reports(rows), (), (), at).level is Level.HIGH
-    )
+    high = sum(1 for a in found.values() if a.level is Level.HIGH)
     return FraudPanel(PANEL_DAYS, shown, other, high, own)

@@ -88,8 +88,7 @@ def own_count_since(conn: Connection, org_id: int, since: int) -> int:
     return int(conn.execute(q).scalar_one())
 
 
-def facts_of_recent(conn: Connection, since: int) -> list[ReportFacts]:
-    """Every report (of any date) of the identifiers reported from `since` on."""
-    recent = select(table.c.identifier_id).where(table.c.reported >= since).distinct().scalar_subquery()
-    q = select(*_FACTS).where(table.c.identifier_id.in_(recent))
-    return [ReportFacts(*row) for row in conn.execute(q)]
+def kinds_reported_since(conn: Connection, since: int) -> list[tuple[str, str]]:
+    """(identifier id, kind) of every identifier reported from `since` on."""
+    q = select(table.c.identifier_id, table.c.kind).where(table.c.reported >= since).distinct()
+    return [(row[0], row[1]) for row in conn.execute(q)]
