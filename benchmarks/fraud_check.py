@@ -33,6 +33,7 @@ import sqlite3
 import sys
 import tempfile
 import time
+from contextlib import closing
 from dataclasses import dataclass
 from multiprocessing import Queue
 from pathlib import Path
@@ -103,7 +104,7 @@ def database(args: argparse.Namespace, tmp: Path) -> Path:
     db = (args.cache_dir if args.keep else tmp) / name
     done = db.with_suffix(".complete")
     if args.keep and db.exists() and done.exists():
-        print(f"reusing {db} ({db.stat().st_size / 1e9:.2f} GB)")
+        print(f"reusing {db}: {done.read_text().strip()}; database {db.stat().st_size / 1e9:.2f} GB")
         return db
     db.parent.mkdir(parents=True, exist_ok=True)
     for stale in (db, done, db.with_suffix(".db-wal"), db.with_suffix(".db-shm")):
@@ -111,11 +112,13 @@ def database(args: argparse.Namespace, tmp: Path) -> Path:
     started = time.perf_counter()
     build(db, args.identifiers)
     took = time.perf_counter() - started
-    done.touch()
-    print(
-        f"loaded {args.identifiers:,} identifiers in {took:.1f} s ({args.identifiers / took:,.0f}/s); "
-        f"database {db.stat().st_size / 1e9:.2f} GB"
+    with closing(sqlite3.connect(f"file:{db}?mode=ro", uri=True)) as conn:
+        rows = conn.execute("SELECT count(*) FROM fraud_reports").fetchone()[0]
+    loaded = (
+        f"loaded {args.identifiers:,} identifiers ({rows:,} reports) in {took:.1f} s ({args.identifiers / took:,.0f}/s)"
     )
+    done.write_text(loaded + "\n")
+    print(f"{loaded}; database {db.stat().st_size / 1e9:.2f} GB")
     return db
 
 

@@ -5,8 +5,8 @@ An entry is the Principal a token stood for, kept at most `settings.token_cache_
 past the token's own expiry. Every change this process makes to tokens or group membership
 (hub.members) clears the cache, and an authentication that read the tables before such a change
 does not store what it read, so a revocation through this hub takes effect on the next request. A
-change made by another process (`lionrock token revoke` from the CLI, another server process on the
-same database) takes effect within `token_cache_seconds`. Failed logins are never cached.
+change made by another process on the same database (another server process, `lionrock demo load`
+re-issuing tokens) takes effect within `token_cache_seconds`. Failed logins are never cached.
 """
 
 from __future__ import annotations
