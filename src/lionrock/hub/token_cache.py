@@ -1,5 +1,5 @@
 """Tokens that authenticated a moment ago, so a busy integration's every request does not read the
-token, organisation and group tables again (the pre-payment check answers in about a millisecond).
+token, organisation and group tables again (the pre-payment check must answer in milliseconds).
 
 An entry is the Principal a token stood for, kept at most `settings.token_cache_seconds` and never
 past the token's own expiry. Every change this process makes to tokens or group membership
