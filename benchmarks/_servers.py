@@ -47,9 +47,15 @@ def start_lionrock(workdir: Path, database_url: str | None = None) -> tuple[subp
     add_org(hub, "Bench Bank", OrgKind.BANK)
     token = create_token(hub, "Bench Bank", Role.ANALYST).secret
     hub.close()
+    proc, base = serve_lionrock(workdir, url)
+    return proc, base, token
+
+
+def serve_lionrock(workdir: Path, database_url: str) -> tuple[subprocess.Popen[bytes], str]:
+    """`lionrock serve` (uvicorn, one process) over an existing hub database; returns (process, base URL)."""
     port = free_port()
     log = workdir / "lionrock.log"
-    env = {**os.environ, "LIONROCK_DATABASE_URL": url, "LIONROCK_MAX_CONTENT_LENGTH": str(64 << 20)}
+    env = {**os.environ, "LIONROCK_DATABASE_URL": database_url, "LIONROCK_MAX_CONTENT_LENGTH": str(64 << 20)}
     proc = subprocess.Popen(
         [sys.executable, "-m", "lionrock.cli", "serve", "--port", str(port)],
         env=env,
@@ -58,7 +64,7 @@ def start_lionrock(workdir: Path, database_url: str | None = None) -> tuple[subp
     )
     base = f"http://127.0.0.1:{port}"
     wait_for(f"{base}/", proc, log)
-    return proc, base, token
+    return proc, base
 
 
 def start_medallion(workdir: Path, page_size: int) -> tuple[subprocess.Popen[bytes], str]:

@@ -97,10 +97,10 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
     app.add_exception_handler(LionrockError, lionrock_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
+    app.include_router(fraud_router)  # first: routes are tried in order, and the pre-payment check is the hot path
     app.include_router(rest_router)
     app.include_router(intake_router)
     app.include_router(advisories_router)
-    app.include_router(fraud_router)
     app.include_router(fraud_disputes_router)
     app.include_router(fraud_private_router)
     app.include_router(taxii_router)

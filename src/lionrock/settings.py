@@ -34,6 +34,10 @@ class Settings:
     """Length of a failed-login window in seconds; each client's failures are audited once per window."""
     login_lockout: int = 300
     """Seconds a client that reached the failure limit is answered 429 (with Retry-After)."""
+    token_cache_seconds: int = 2
+    """Seconds a token that authenticated is remembered by the process that checked it (0: never).
+    A revocation made through the same process takes effect at once; one made by another process on
+    the same database (another server process, the CLI) within this many seconds."""
     web_session_idle: int = 1800
     """Seconds a web session may sit unused before it ends (the user signs in again)."""
     web_session_absolute: int = 12 * 3600

@@ -180,7 +180,8 @@ def serve(ctx: click.Context, host: str, port: int) -> None:
 
     app = create_app(ctx.obj, _hub(ctx))
     err.print(f"lionrock {__version__} on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # log_level warning already hides the access log (INFO); access_log=False also skips building it
+    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
 
 
 @main.group()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from lionrock.errors import Invalid
@@ -67,9 +68,9 @@ class Identifier:
             return f"{props['account_type']}:{props['account_login']}"
         return props["value"]
 
-    @property
+    @cached_property
     def id(self) -> str:
-        """The STIX 2.1 deterministic id."""
+        """The STIX 2.1 deterministic id (worked out once: the check reads it several times)."""
         sco_id = deterministic_id({"type": self.sco_type, **dict(self.properties)})
         assert sco_id is not None  # every type is registered and every identifier has a contributing property
         return sco_id

@@ -16,11 +16,11 @@ from starlette.datastructures import State
 from starlette.exceptions import HTTPException
 
 from lionrock.access.model import Principal
-from lionrock.access.throttle import FailedLogins, ThrottleRules, fingerprint, token_hint
+from lionrock.access.throttle import FailedLogins, FailureSummary, ThrottleRules, fingerprint, token_hint
 from lionrock.errors import Unauthorized
 from lionrock.hub import Hub
 from lionrock.hub.logins import MALFORMED, LoginFailed, record_failed_logins
-from lionrock.hub.members import authenticate
+from lionrock.hub.members import authenticate, remembered
 from lionrock.settings import Settings
 
 _SECOND_US = 1_000_000
@@ -89,6 +89,28 @@ def principal_for(hub: Hub, counter: FailedLogins, client: str, header: str | No
         return who
     finally:
         record_failed_logins(hub, counter.due(now))
+
+
+def remembered_principal(
+    hub: Hub, counter: FailedLogins, client: str, header: str | None
+) -> tuple[Principal, list[FailureSummary]] | None:
+    """What `principal_for` answers, when that needs no database: the token authenticated a moment
+    ago (hub/token_cache.py). Also the failed-login summaries now due, for the caller to record.
+    None: call `principal_for`. A locked-out client is refused (429) exactly as there."""
+    if not header:
+        return None
+    try:
+        secret = token_from_header(header)
+    except Unauthorized:
+        return None
+    who = remembered(hub, secret)
+    if who is None:
+        return None
+    now = hub.clock()
+    credential = fingerprint(secret)
+    _refuse_if_locked(counter, client, now, credential)
+    counter.succeeded(credential)
+    return who, counter.due(now)
 
 
 def _refuse_if_locked(counter: FailedLogins, client: str, now: int, credential: bytes | None) -> None:

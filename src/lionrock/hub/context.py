@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 import lionrock.fraud.extension  # noqa: F401  (registers the fraud SCO types' id rules with stix.sco_ids)
+from lionrock.hub.token_cache import TokenCache
 from lionrock.settings import Settings
 from lionrock.store.engine import make_engine
 from lionrock.store.migrate import upgrade
@@ -29,6 +30,16 @@ class Hub:
     clock: Callable[[], int] = field(default=now_us)
     intake_pool: IntakePool | None = field(default=None, repr=False, compare=False)
     """Report intake's worker processes, started on first use (lionrock.hub.intake)."""
+    tokens: TokenCache = field(default_factory=TokenCache, repr=False, compare=False)
+    """Tokens that authenticated a moment ago (hub.members.authenticate; hub/token_cache.py)."""
+
+    @property
+    def reads_are_local(self) -> bool:
+        """SQLite: a short indexed read is a local file read of a fraction of a millisecond, cheaper
+        run on the event loop than handed to the thread pool (a hop costs about as much again, and a
+        thread waiting for the GIL adds milliseconds to the tail). PostgreSQL reads wait on the
+        network and belong in the pool."""
+        return self.engine.dialect.name == "sqlite"
 
     @classmethod
     def open(cls, settings: Settings, *, migrate: bool = True) -> Hub:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import secrets
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from sqlalchemy import Connection
@@ -22,6 +24,17 @@ TOKEN_PREFIX = "lr_"
 _HOUR_US = 3_600_000_000
 _DAY_US = 24 * _HOUR_US
 IDENTITY_NAMESPACE = uuid.UUID("6f1c1a52-6a8e-4d0e-9a57-3f0d3c1a7e21")
+
+
+@contextmanager
+def _changing_principals(hub: Hub) -> Iterator[Connection]:
+    """A write transaction that changes what some token stands for; remembered tokens are forgotten
+    once it has committed (or failed), so the next request reads the tables (hub/token_cache.py)."""
+    try:
+        with write_transaction(hub.engine) as conn:
+            yield conn
+    finally:
+        hub.tokens.clear()
 
 
 def hash_secret(token: str) -> str:
@@ -67,7 +80,7 @@ def add_org(hub: Hub, name: str, kind: OrgKind, actor: Principal | None = None) 
 def add_group(hub: Hub, name: str, member_names: list[str], actor: Principal | None = None) -> int:
     name = _name(name, "a sharing group")
     require_member_admin(actor)
-    with write_transaction(hub.engine) as conn:
+    with _changing_principals(hub) as conn:
         if members.group_by_name(conn, name):
             raise Conflict(f"sharing group {name!r} already exists")
         ids = set()
@@ -95,7 +108,7 @@ def remove_group_member(hub: Hub, group_name: str, org_name: str, actor: Princip
 
 def _change_membership(hub: Hub, group_name: str, org_name: str, actor: Principal | None, join: bool) -> None:
     require_member_admin(actor)
-    with write_transaction(hub.engine) as conn:
+    with _changing_principals(hub) as conn:
         group = members.group_by_name(conn, group_name)
         if group is None:
             raise NotFound(f"no sharing group named {group_name!r}")
@@ -131,7 +144,7 @@ def reissue_token(hub: Hub, org_name: str, role: Role, name: str) -> IssuedToken
     """Revoke the organisation's live tokens called `name` and issue one new one, in one transaction:
     running a setup script again replaces its tokens instead of piling up valid ones."""
     label = _token_label(role, name, None)
-    with write_transaction(hub.engine) as conn:
+    with _changing_principals(hub) as conn:
         org = _org_named(conn, org_name)
         now = hub.clock()
         for old in members.tokens_of(conn, org.id):
@@ -192,21 +205,32 @@ def _issue(
 
 
 def revoke_token(hub: Hub, token_id: int, actor: Principal) -> None:
-    with write_transaction(hub.engine) as conn:
+    with _changing_principals(hub) as conn:
         row = members.token_by_id(conn, token_id)
         require_token_revoker(actor, token_id, row.org_id if row else None)
         members.revoke_token(conn, token_id, hub.clock())
         record(conn, hub, actor, "token.revoke", subject=str(token_id))
 
 
+def remembered(hub: Hub, secret: str) -> Principal | None:
+    """The principal behind a token that authenticated a moment ago, without reading the database;
+    None when it is not remembered (then `authenticate`)."""
+    return hub.tokens.get(hash_secret(secret), hub.clock())
+
+
 def authenticate(hub: Hub, secret: str) -> Principal:
     """The principal behind a token; unknown, expired and revoked tokens fail alike (LoginFailed).
 
     A failure writes nothing: the HTTP edge counts failures per client and audits one summary per
-    window (hub/logins.py), so a flood of bad tokens costs no database writes.
+    window (hub/logins.py), so a flood of bad tokens costs no database writes. A success is
+    remembered for `settings.token_cache_seconds` (hub/token_cache.py says when a revocation shows).
     """
     digest = hash_secret(secret)
     now = hub.clock()
+    cached = hub.tokens.get(digest, now)
+    if cached is not None:
+        return cached
+    generation = hub.tokens.generation
     with read_transaction(hub.engine) as conn:
         row = members.token_by_hash(conn, digest)
         org = members.org_by_id(conn, row.org_id) if row else None
@@ -219,7 +243,10 @@ def authenticate(hub: Hub, secret: str) -> Principal:
         with write_transaction(hub.engine) as conn:  # token use is audited at most hourly per token
             members.touch_token(conn, row.id, now)
             audit.append(conn, chain_key(hub, conn), at=now, org_id=org.id, token_id=row.id, action="token.use")
-    return Principal(org.id, org.name, OrgKind(org.kind), Role(row.role), group_ids, row.id)
+    who = Principal(org.id, org.name, OrgKind(org.kind), Role(row.role), group_ids, row.id)
+    until = now + hub.settings.token_cache_seconds * 1_000_000
+    hub.tokens.put(digest, who, now, until if row.expires is None else min(until, row.expires), generation)
+    return who
 
 
 def _org(actor: Principal | None) -> int | None:
