@@ -283,6 +283,7 @@ fraud_reports = Table(
     Column("created", BigInteger, nullable=False),
 )
 Index("ix_fraud_reports_identifier", fraud_reports.c.identifier_id)
+Index("ix_fraud_reports_reported", fraud_reports.c.reported)  # the dashboard panel's last 30 days
 
 # Which HK bank codes (fraud/hk_banks.py) an organisation holds: it may dispute reports of accounts there.
 org_bank_codes = Table(
