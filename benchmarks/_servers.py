@@ -51,13 +51,14 @@ def start_lionrock(workdir: Path, database_url: str | None = None) -> tuple[subp
     return proc, base, token
 
 
-def serve_lionrock(workdir: Path, database_url: str) -> tuple[subprocess.Popen[bytes], str]:
-    """`lionrock serve` (uvicorn, one process) over an existing hub database; returns (process, base URL)."""
+def serve_lionrock(workdir: Path, database_url: str, workers: int = 1) -> tuple[subprocess.Popen[bytes], str]:
+    """`lionrock serve` (uvicorn, `workers` processes) over an existing hub database; returns (process,
+    base URL)."""
     port = free_port()
     log = workdir / "lionrock.log"
     env = {**os.environ, "LIONROCK_DATABASE_URL": database_url, "LIONROCK_MAX_CONTENT_LENGTH": str(64 << 20)}
     proc = subprocess.Popen(
-        [sys.executable, "-m", "lionrock.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "lionrock.cli", "serve", "--port", str(port), "--workers", str(workers)],
         env=env,
         stdout=log.open("wb"),
         stderr=subprocess.STDOUT,

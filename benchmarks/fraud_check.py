@@ -201,13 +201,31 @@ def verdict(probe: Probe, status: int, body: bytes) -> str:
     return ""
 
 
+def _descendants(pid: int) -> list[int]:
+    """The process and its live descendants (uvicorn's worker processes), from /proc."""
+    out, todo = [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        for task in Path(f"/proc/{p}/task").glob("*/children"):
+            try:
+                todo.extend(int(c) for c in task.read_text().split())
+            except OSError:
+                continue
+    return out
+
+
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU seconds of a process so far (Linux /proc; NaN elsewhere)."""
+    """User + system CPU seconds so far of a process and its worker processes (Linux /proc; NaN
+    elsewhere)."""
+    total = 0
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        for p in _descendants(pid):
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])
     except OSError:
         return math.nan
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 class Driver:
@@ -324,10 +342,14 @@ def sql_lookups(db: Path, pool: list[Probe], count: int) -> tuple[float, float, 
 # --- main -----------------------------------------------------------------------------------------
 
 
-def server_settings() -> str:
+def server_settings(workers: int) -> str:
     loop = "uvloop" if importlib.util.find_spec("uvloop") else "asyncio"
     http = "httptools" if importlib.util.find_spec("httptools") else "h11"
-    return f"`lionrock serve`: uvicorn {uvicorn.__version__}, 1 worker process, loop {loop}, http {http}, no access log"
+    procs = "1 process" if workers == 1 else f"{workers} worker processes"
+    return (
+        f"`lionrock serve --workers {workers}`: uvicorn {uvicorn.__version__}, {procs}, loop {loop}, "
+        f"http {http}, no access log"
+    )
 
 
 def row(step: Step) -> str:
@@ -343,6 +365,12 @@ def row(step: Step) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--identifiers", type=int, default=10_000_000)
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=1,
+        help="server processes (`lionrock serve --workers`); one measured best here: the sender shares the cores",
+    )
     parser.add_argument("--duration", type=float, default=20, help="seconds at 1,000 checks/s")
     parser.add_argument("--step-duration", type=float, default=10, help="seconds at each higher rate")
     parser.add_argument("--warmup", type=float, default=3, help="seconds at 1,000/s before measuring")
@@ -371,12 +399,12 @@ def main() -> None:
             f"{len(pool):,} values checked, half reported, each normalise()d to the generator's id "
             f"({time.perf_counter() - started:.1f} s)"
         )
-        print(f"server: {server_settings()}")
+        print(f"server: {server_settings(args.workers)}")
         print(
             f"load generator: another process, asyncio, 32 keep-alive connections, open-loop schedule; "
             f"it shares this machine's {os.cpu_count()} cores with the server; load average {os.getloadavg()[0]:.1f}"
         )
-        proc, base = serve_lionrock(tmp, f"sqlite:///{db}")
+        proc, base = serve_lionrock(tmp, f"sqlite:///{db}", args.workers)
         steps: list[Step] = []
         try:
             out: Queue[object] = multiprocessing.Queue()

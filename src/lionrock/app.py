@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -68,7 +69,7 @@ def _error(
     return response
 
 
-def create_app(settings: Settings | None = None, hub: Hub | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, hub: Hub | None = None, *, recover_intake: bool = True) -> FastAPI:
     settings = settings or Settings.from_env()
     app = FastAPI(
         title=f"{settings.title} hub",
@@ -79,7 +80,8 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None) -> Fast
         openapi_url="/openapi.json",
     )
     app.state.hub = hub or Hub.open(settings)
-    intake.recover(app.state.hub)  # intake jobs a crashed process left running are failed
+    if recover_intake:
+        intake.recover(app.state.hub)  # intake jobs a crashed process left running are failed
 
     async def lionrock_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, LionrockError)
@@ -128,3 +130,13 @@ def _describe_tokens(app: FastAPI) -> None:
         return app.openapi_schema
 
     app.openapi = openapi  # type: ignore[method-assign]
+
+
+def create_worker_app() -> FastAPI:
+    """One of `lionrock serve --workers N`'s processes, configured from the environment. The parent
+    recovered interrupted intake jobs once before starting them; a worker that uvicorn restarts later
+    must not fail the jobs its siblings are running."""
+    app = create_app(recover_intake=False)
+    gc.collect()
+    gc.freeze()  # as `lionrock serve` does for one process: start-up's objects leave the collector's sight
+    return app

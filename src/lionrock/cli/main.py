@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import os
 import sys
 import time
 from dataclasses import replace
@@ -32,6 +34,7 @@ from lionrock.hub import members as hub_members
 from lionrock.hub.attack import import_attack
 from lionrock.hub.auditing import prepare_keys
 from lionrock.hub.demo import load_demo
+from lionrock.hub.intake import recover as intake_recover
 from lionrock.intake.attack import catalogue, load_bundle
 from lionrock.intake.draft import draft_bundle, run_extraction
 from lionrock.intake.readers import read_document
@@ -173,15 +176,42 @@ def token_create(ctx: click.Context, org_name: str, role: str, name: str | None,
 @main.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=int)
+@click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Server processes (one per core is usual); each opens the database itself.",
+)
 @click.pass_context
 @friendly
-def serve(ctx: click.Context, host: str, port: int) -> None:
+def serve(ctx: click.Context, host: str, port: int, workers: int) -> None:
     """Run the hub (REST at /api/v1, TAXII 2.1 at /taxii2/, API docs at /docs)."""
-
-    app = create_app(ctx.obj, _hub(ctx))
+    settings: Settings = ctx.obj
+    hub = _hub(ctx)  # migrates once, here, before any worker starts
     err.print(f"lionrock {__version__} on http://{host}:{port}/  (API docs: http://{host}:{port}/docs)")
     # log_level warning already hides the access log (INFO); access_log=False also skips building it
-    uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+    if workers == 1:
+        app = create_app(settings, hub)
+        # What start-up built lives as long as the process: move it out of the collector's sight, so
+        # full collections stay short (latency tails; benchmarks/fraud_check.py).
+        gc.collect()
+        gc.freeze()
+        uvicorn.run(app, host=host, port=port, log_level="warning", access_log=False)
+        return
+    intake_recover(hub)  # once, here: workers skip it (lionrock.app.create_worker_app)
+    hub.engine.dispose()
+    # Each worker process builds its app from the environment: pass it the database chosen here.
+    os.environ["LIONROCK_DATABASE_URL"] = settings.database_url
+    uvicorn.run(
+        "lionrock.app:create_worker_app",
+        factory=True,
+        workers=workers,
+        host=host,
+        port=port,
+        log_level="warning",
+        access_log=False,
+    )
 
 
 @main.group()
