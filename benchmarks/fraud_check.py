@@ -374,7 +374,7 @@ def main() -> None:
     parser.add_argument("--duration", type=float, default=20, help="seconds at 1,000 checks/s")
     parser.add_argument("--step-duration", type=float, default=10, help="seconds at each higher rate")
     parser.add_argument("--warmup", type=float, default=3, help="seconds at 1,000/s before measuring")
-    parser.add_argument("--rates", default="1500,2000,2500,3000,4000,5000,6000", help="steps after 1,000/s")
+    parser.add_argument("--rates", default="1200,1400,1600,2000,3000,4000,6000", help="steps after 1,000/s")
     parser.add_argument("--values", type=int, default=20_000, help="distinct values checked, half reported")
     parser.add_argument("--sql-lookups", type=int, default=50_000)
     parser.add_argument("--keep", action="store_true", help="keep the database in --cache-dir and reuse it")
