@@ -251,3 +251,27 @@ def test_every_risk_path_sees_an_open_dispute_the_private_bucket_and_the_identif
     view = fraud_views.identifier_view(banks.hub, reader(banks, "bank-c"), ident)
     assert view.answer["dispute"] == "disputed"
     assert (view.history[-1].assessment.level.label, view.history[-1].assessment.disputed) == ("medium", True)
+
+
+def test_the_database_itself_refuses_a_second_open_dispute_when_two_filings_race(banks: World) -> None:
+    """The use case checks first; two requests racing past that check meet the partial unique index."""
+    from lionrock.store import fraud as fraud_store
+    from lionrock.store.engine import write_transaction
+
+    d = file(banks)
+    ident = checked(banks)["id"]
+    fields = {"kind": "bank-account", "value": d["value"], "reason": "again", "evidence": None, "now": 1}
+    with pytest.raises(Conflict), write_transaction(banks.hub.engine) as conn:
+        fraud_store.add_dispute(conn, identifier_id=ident, filed_by=1, filed_by_user=None, **fields)
+    assert checked(banks)["dispute"] == "disputed"
+
+
+def test_a_false_positive_recorded_twice_in_one_transaction_counts_once(banks: World) -> None:
+    from lionrock.store import fraud as fraud_store
+    from lionrock.store.engine import write_transaction
+
+    ident = checked(banks)["id"]
+    with write_transaction(banks.hub.engine) as conn:
+        assert fraud_store.add_false_positive(conn, ident, 1, "first", 1) is True
+        assert fraud_store.add_false_positive(conn, ident, 1, "second", 2) is False
+        assert fraud_store.false_positives_of(conn, [ident]) == {ident: [(1, 2)]}

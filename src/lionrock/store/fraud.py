@@ -6,7 +6,9 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, bindparam, select
+from sqlalchemy.exc import IntegrityError
 
+from lionrock.errors import Conflict
 from lionrock.store.schema import fraud_disputes as disputes
 from lionrock.store.schema import fraud_false_positives as false_positives
 from lionrock.store.schema import fraud_reports as table
@@ -142,7 +144,11 @@ def add_dispute(
         "state": "open",
         "filed_at": now,
     }
-    result = conn.execute(disputes.insert().values(**row))
+    try:
+        with conn.begin_nested():  # a savepoint: PostgreSQL's transaction survives the refusal
+            result = conn.execute(disputes.insert().values(**row))
+    except IntegrityError:
+        raise Conflict("this identifier already has an open dispute") from None
     return int(result.inserted_primary_key[0])  # type: ignore[index]
 
 
@@ -212,11 +218,17 @@ def disputes_of(conn: Connection, identifier_ids: Sequence[str]) -> dict[str, li
 def add_false_positive(conn: Connection, identifier_id: str, org_id: int, note: str | None, now: int) -> bool:
     """Record one organisation's sighting once; a second from it replaces the note and date. True if new."""
     key = (false_positives.c.identifier_id == identifier_id) & (false_positives.c.org_id == org_id)
-    if conn.execute(select(false_positives.c.org_id).where(key)).first():
-        conn.execute(false_positives.update().where(key).values(noted_at=now, note=note))
-        return False
-    conn.execute(false_positives.insert().values(identifier_id=identifier_id, org_id=org_id, noted_at=now, note=note))
-    return True
+    if not conn.execute(select(false_positives.c.org_id).where(key)).first():
+        try:
+            with conn.begin_nested():  # two sightings racing: the loser updates instead of failing
+                conn.execute(
+                    false_positives.insert().values(identifier_id=identifier_id, org_id=org_id, noted_at=now, note=note)
+                )
+            return True
+        except IntegrityError:
+            pass
+    conn.execute(false_positives.update().where(key).values(noted_at=now, note=note))
+    return False
 
 
 _FALSE_POSITIVES_OF = select(

@@ -312,6 +312,14 @@ fraud_disputes = Table(
     Column("resolution", Text, nullable=True),
 )
 Index("ix_fraud_disputes_identifier", fraud_disputes.c.identifier_id)
+# One open dispute per identifier, whatever two requests race to do (the use case checks first).
+Index(
+    "ux_fraud_disputes_open",
+    fraud_disputes.c.identifier_id,
+    unique=True,
+    sqlite_where=fraud_disputes.c.state == "open",
+    postgresql_where=fraud_disputes.c.state == "open",
+)
 
 # An organisation saw the identifier in legitimate use; each organisation counts once per identifier.
 fraud_false_positives = Table(

@@ -41,6 +41,14 @@ def upgrade() -> None:
         sa.Column("resolution", sa.Text, nullable=True),
     )
     op.create_index("ix_fraud_disputes_identifier", "fraud_disputes", ["identifier_id"])
+    op.create_index(
+        "ux_fraud_disputes_open",
+        "fraud_disputes",
+        ["identifier_id"],
+        unique=True,
+        sqlite_where=sa.text("state = 'open'"),
+        postgresql_where=sa.text("state = 'open'"),
+    )
     op.create_table(
         "fraud_false_positives",
         sa.Column("identifier_id", sa.String(300), primary_key=True),
@@ -65,6 +73,7 @@ def downgrade() -> None:
     op.drop_index("ix_notifications_org", table_name="notifications")
     op.drop_table("notifications")
     op.drop_table("fraud_false_positives")
+    op.drop_index("ux_fraud_disputes_open", table_name="fraud_disputes")
     op.drop_index("ix_fraud_disputes_identifier", table_name="fraud_disputes")
     op.drop_table("fraud_disputes")
     op.drop_table("org_bank_codes")
