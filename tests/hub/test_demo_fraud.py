@@ -58,3 +58,12 @@ def test_a_partly_loaded_demo_is_completed_not_duplicated(hub: Hub) -> None:
     assert _reports(hub) == total
     police = authenticate(hub, create_token(hub, POLICE, Role.READER).secret)
     assert check(hub, police, "bank-account", "012 888 0001234")["risk"] == "high"
+
+
+def test_the_demo_bank_holding_code_024_may_dispute_the_demo_account(hub: Hub) -> None:
+    from lionrock.hub import fraud_disputes
+
+    load_demo(hub)
+    lantau = authenticate(hub, create_token(hub, BANKS[2], Role.ANALYST).secret)
+    d = fraud_disputes.file_dispute(hub, lantau, "bank-account", "024-888-000456-001", "salary account", None)
+    assert d["state"] == "open"

@@ -15,6 +15,7 @@ from lionrock.access.model import Audience, AudienceNames, OrgKind, Principal, R
 from lionrock.hub.advisories import Action, AdvisoryRequest, ResponseRequest, publish_advisory, respond
 from lionrock.hub.context import Hub
 from lionrock.hub.demo_fraud import load_fraud_demo
+from lionrock.hub.fraud_disputes import set_bank_codes
 from lionrock.hub.members import add_group, add_org, authenticate, own_identity, reissue_token
 from lionrock.hub.publish import PublishRequest, publish
 from lionrock.hub.users import ensure_user
@@ -202,6 +203,9 @@ def demo_user_name(org_name: str) -> str:
     return "-".join(org_name.lower().split())
 
 
+DEMO_HELD_CODE = "024"
+
+
 def load_demo(hub: Hub) -> DemoResult:
     """Idempotent: members are created once, objects re-published as unchanged; each run revokes the
     previous run's demo tokens and prints fresh ones, so valid tokens do not pile up."""
@@ -232,6 +236,9 @@ def load_demo(hub: Hub) -> DemoResult:
     _load_advisories(hub, principals)
     reporters = {f"bank{n}": principals[bank] for n, bank in enumerate(BANKS, start=1)} | {"police": principals[POLICE]}
     result.fraud_reports = load_fraud_demo(hub, reporters)
+    # The demo banks are fictional; Lantau Trust Bank is made the holder of code 024 so that a demo
+    # user can try disputing the listing of the demo's 024 account (docs/fraud-demo.md).
+    set_bank_codes(hub, BANKS[2], [DEMO_HELD_CODE])
     return result
 
 
