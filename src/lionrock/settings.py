@@ -66,11 +66,9 @@ class Settings:
     """File holding the backup key (32 random bytes, hex) that encrypts `lionrock backup` files; created 0600
     by the first backup. Empty: beside the audit MAC key file, named <name>.backup-key. Keep a copy away from
     the backups: a backup cannot be restored without it."""
-    retention_intake_text_hours: int = 72
-    """Retention: hours after upload when an intake job's extracted text and title are purged (0: never)."""
     retention_intake_job_days: int = 30
     """Retention: days after upload when an intake job's remaining record (file name, decisions, outcome) is
-    deleted (0: never)."""
+    deleted, once its text is gone (intake_retention_hours); 0: never."""
     retention_sighting_days: int = 400
     """Retention: days after it was added when a sighting object is deleted (0: never)."""
     retention_notification_days: int = 180

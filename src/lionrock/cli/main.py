@@ -21,6 +21,7 @@ from lionrock import __version__
 from lionrock.access.model import OrgKind, Role
 from lionrock.app import create_app
 from lionrock.cli.audit import audit_group
+from lionrock.cli.backup import backup_command, purge_command, restore_command
 from lionrock.cli.client import HubClient
 from lionrock.cli.failures import friendly
 from lionrock.cli.fraud import fraud_group
@@ -336,3 +337,6 @@ main.add_command(match_records_command)
 main.add_command(audit_group)
 main.add_command(user_group)
 main.add_command(fraud_group)
+main.add_command(backup_command)
+main.add_command(restore_command)
+main.add_command(purge_command)
