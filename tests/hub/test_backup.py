@@ -228,3 +228,25 @@ def test_a_restored_hub_keeps_working(filled: Hub, keyed: Settings, tmp_path: Pa
         assert verify_log(hub).intact
     finally:
         hub.close()
+
+
+def test_writes_during_a_backup_stay_out_of_it(filled: Hub, keyed: Settings, tmp_path: Path) -> None:
+    """The snapshot is one read transaction: rows committed while it streams are not in the file."""
+    producer = _producer(filled)
+    before = _tables(keyed)  # the token made just now is in the snapshot
+    writes: list[str] = []
+
+    def write_meanwhile(table: str, _rows: int) -> None:
+        if not writes:
+            writes.append(table)
+            later = malware("Meanwhile")
+            publish(filled, producer, PublishRequest([later], Audience(community=True), Tlp.GREEN))
+
+    out = tmp_path / "hub.backup"
+    made = backup(filled, out, write_meanwhile)
+    filled.close()
+    assert writes and made.tables["objects"] == len(before["objects"])
+    assert len(_tables(keyed)["objects"]) == len(before["objects"]) + 1
+    target = _empty_target(keyed, tmp_path)
+    restore(target, out)
+    assert _tables(target) == before
