@@ -250,3 +250,21 @@ def test_writes_during_a_backup_stay_out_of_it(filled: Hub, keyed: Settings, tmp
     target = _empty_target(keyed, tmp_path)
     restore(target, out)
     assert _tables(target) == before
+
+
+@pytest.mark.skipif(not PG_URL, reason="needs LIONROCK_TEST_DATABASE_URL (a PostgreSQL server)")
+def test_a_sqlite_backup_restores_into_postgresql(tmp_path: Path) -> None:
+    source = Settings(
+        database_url=f"sqlite:///{tmp_path / 'source.db'}", audit_key_file=str(tmp_path / "keys" / "a.audit-key")
+    )
+    hub = Hub.open(source)
+    _fill(build_world(hub))
+    out = tmp_path / "hub.backup"
+    backup(hub, out)
+    hub.close()
+    before = _tables(source)
+    assert PG_URL is not None
+    _reset_postgres(PG_URL)
+    target = replace(source, database_url=PG_URL)
+    restore(target, out)
+    assert _tables(target) == before
