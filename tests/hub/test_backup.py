@@ -236,7 +236,7 @@ def test_writes_during_a_backup_stay_out_of_it(filled: Hub, keyed: Settings, tmp
     before = _tables(keyed)  # the token made just now is in the snapshot
     writes: list[str] = []
 
-    def write_meanwhile(table: str, _rows: int) -> None:
+    def write_meanwhile(table: str, _rows: int, _total: int) -> None:
         if not writes:
             writes.append(table)
             later = malware("Meanwhile")
@@ -268,3 +268,13 @@ def test_a_sqlite_backup_restores_into_postgresql(tmp_path: Path) -> None:
     target = replace(source, database_url=PG_URL)
     restore(target, out)
     assert _tables(target) == before
+
+
+def test_progress_reports_every_row_once_against_the_total(filled: Hub, keyed: Settings, tmp_path: Path) -> None:
+    seen: list[tuple[str, int, int]] = []
+    made = backup(filled, tmp_path / "hub.backup", lambda t, n, total: seen.append((t, n, total)))
+    filled.close()
+    assert sum(n for _, n, _ in seen) == made.rows and {total for *_, total in seen} == {made.rows}
+    restored: list[int] = []
+    restore(_empty_target(keyed, tmp_path), tmp_path / "hub.backup", progress=lambda t, n, total: restored.append(n))
+    assert sum(restored) == made.rows

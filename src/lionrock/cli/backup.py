@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from lionrock.cli.failures import friendly
 from lionrock.cli.masking import masked_url
@@ -29,6 +30,13 @@ def _bar() -> Progress:
         TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, transient=True,
     )  # fmt: skip
+
+
+def _advance(bar: Progress, task: TaskID) -> Callable[[str, int, int], None]:
+    def advance(table: str, rows: int, total: int) -> None:
+        bar.update(task, advance=rows, total=total, description=table)
+
+    return advance
 
 
 def _summary(verb: str, summary: backups.Summary) -> None:
@@ -56,7 +64,7 @@ def backup_command(ctx: click.Context, file: Path) -> None:
     try:
         with _bar() as bar:
             task = bar.add_task("backing up", total=None)
-            summary = backups.backup(hub, file, lambda table, n: bar.update(task, advance=n, description=table))
+            summary = backups.backup(hub, file, _advance(bar, task))
     finally:
         hub.close()
     _summary(f"backed up {masked_url(settings.database_url)} to {file}", summary)
@@ -77,9 +85,7 @@ def restore_command(ctx: click.Context, file: Path, force: bool) -> None:
     settings = _settings(ctx)
     with _bar() as bar:
         task = bar.add_task("restoring", total=None)
-        summary = backups.restore(
-            settings, file, force=force, progress=lambda table, n: bar.update(task, advance=n, description=table)
-        )
+        summary = backups.restore(settings, file, force=force, progress=_advance(bar, task))
     _summary(f"restored {file} into {masked_url(settings.database_url)}", summary)
 
 

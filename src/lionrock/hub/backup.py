@@ -43,8 +43,8 @@ from lionrock.store import audit, snapshot
 from lionrock.store.engine import make_engine, read_transaction, write_transaction
 from lionrock.store.migrate import MIGRATIONS, upgrade
 
-Progress = Callable[[str, int], None]
-"""Called with a table name and how many of its rows were just handled (for a progress bar)."""
+Progress = Callable[[str, int, int], None]
+"""Called with a table name, how many of its rows were just handled, and the rows in all (a progress bar)."""
 
 SAMPLES = 5
 KEYED = "hmac-sha256"
@@ -65,7 +65,7 @@ class Summary:
         return sum(self.tables.values())
 
 
-def _ignore(_table: str, _rows: int) -> None:
+def _ignore(_table: str, _rows: int, _total: int) -> None:
     return None
 
 
@@ -87,7 +87,7 @@ def backup(hub: Hub, out: Path, progress: Progress = _ignore) -> Summary:
             )  # fmt: skip
             writer = Writer(f, key, header)
             for table in tables:
-                _copy(conn, table, writer, progress)
+                _copy(conn, table, writer, lambda name, n: progress(name, n, header.total_rows))
             writer.finish()
             f.flush()
             os.fsync(f.fileno())
@@ -97,7 +97,7 @@ def backup(hub: Hub, out: Path, progress: Progress = _ignore) -> Summary:
     return Summary(counts, writer.bytes_written, time.monotonic() - started, header.revision)
 
 
-def _copy(conn: Connection, table: Any, writer: Writer, progress: Progress) -> None:
+def _copy(conn: Connection, table: Any, writer: Writer, progress: Callable[[str, int], None]) -> None:
     done = 0
     for encoded in snapshot.stream(conn, table):
         writer.row(str(table.name), encoded)
@@ -217,7 +217,7 @@ def _load(conn: Connection, path: Path, key: bytes, header: Header, progress: Pr
             table = tables[item.table]
             names = columns[item.table]
             snapshot.load(conn, table, [snapshot.decode_row(table, names, row) for row in item.rows])
-            progress(item.table, len(item.rows))
+            progress(item.table, len(item.rows), header.total_rows)
     snapshot.reset_sequences(conn, list(tables.values()))
 
 
