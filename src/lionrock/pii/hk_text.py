@@ -86,8 +86,8 @@ _UNIT = r"(?:Flat|Flat/Rm|Rm\.?|Room|Unit|Shop|Suite|Blk\.?|Block|Tower|G/F|\d{1
 # Either a unit/floor/block, or a number and a capitalised street; then up to 120 characters of
 # address parts (no sentence end) running to a district name, and optionally ", Hong Kong".
 _ADDRESS_EN = re.compile(
-    rf"\b(?:{_UNIT}\b|\d{{1,4}}[A-Z]?[-–]?\d{{0,4}},? (?=(?:[A-Z][a-z]+ ){{1,4}}(?:{_STREET})\b))"
-    rf"[^\n;.!?]{{0,120}}?(?<![A-Za-z])(?:{_DISTRICT})(?![A-Za-z])"
+    rf"\b(?:{_UNIT}\b|\d{{1,4}}[A-Z]?[-–]?\d{{0,4}},? (?=(?:[A-Z][a-z]+(?:'s)? ){{1,4}}(?:{_STREET})\b))"
+    rf"[^\n;.!?]{{0,120}}?(?<![A-Za-z])(?:{_DISTRICT})(?![A-Za-z]| (?:{_STREET})\b)"
     rf"(?:,? (?:Kowloon|Hong Kong|New Territories|N\.T\.|HK)(?![A-Za-z]))?"
 )
 _HAS_STREET = re.compile(rf"\b(?:{_STREET})\b|\b\d{{1,3}}/F\b|\bFloor\b|\bFlat\b|\bRm\b|\bRoom\b")
@@ -111,7 +111,16 @@ _ADDRESS_ZH = re.compile(
 )
 
 
-def _address_zh(text: str, m: re.Match[str]) -> tuple[int, int] | None:
+# Street addresses elsewhere (sources quoting foreign victims): a house number and capitalised words
+# ending in a street word, or a suite/apartment number.
+_ADDRESS_INTL = re.compile(
+    r"\b(?:\d{1,5}[A-Z]? (?:[A-Z][\w'.-]+ ){0,3}(?:Street|St\.|Avenue|Ave\.?|Road|Rd\.|Boulevard|Blvd\.?|Lane|"
+    r"Drive|Court|Way|Place|Square|Parkway|Highway|Terrace|Crescent|Close|Gardens)\b"
+    r"|(?:Suite|Apt\.|Apartment) \d{1,5}\b)"
+)
+
+
+def _whole(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     return m.span()
 
 
@@ -123,7 +132,7 @@ _SURNAME_TEXT = (
 SURNAMES = tuple(_SURNAME_TEXT.split())
 _SURNAME = "|".join(SURNAMES)
 # Characters that end a name rather than continue it (particles, verbs and titles that follow one).
-_STOP = "於在向的稱被已曾將和及與把報因透收到說指是為同等均亦也再又並就都要會今昨前後"
+_STOP = "於在向的稱被已曾將和及與把報因透收到說指是為同等均亦也再又並就都要會今昨前後住居現係"
 _GIVEN = rf"(?:(?![{_STOP}])[\u4e00-\u9fff])"
 _NAME_CUE_BEFORE = (
     r"受害人|事主|苦主|客戶|投訴人|申請人|持有人|戶主|當事人|報案人|姓名[:：]?\s?|名叫|疑犯|騙徒|男子|女子"
@@ -139,7 +148,8 @@ def _group(text: str, m: re.Match[str]) -> tuple[int, int] | None:
 def hk_text_recognizers() -> list[RegexRecognizer]:
     return [
         RegexRecognizer("HK_ADDRESS", "HkAddressRecognizer", _ADDRESS_EN, _address_en, 0.85),
-        RegexRecognizer("HK_ADDRESS", "HkChineseAddressRecognizer", _ADDRESS_ZH, _address_zh, 0.85),
+        RegexRecognizer("HK_ADDRESS", "HkChineseAddressRecognizer", _ADDRESS_ZH, _whole, 0.85),
+        RegexRecognizer("STREET_ADDRESS", "StreetAddressRecognizer", _ADDRESS_INTL, _whole, 0.6),
         RegexRecognizer("PERSON", "ChineseNameCueRecognizer", _NAME_BEFORE, _group, 0.85),
         RegexRecognizer("PERSON", "ChineseNameTitleRecognizer", _NAME_AFTER, _group, 0.85),
     ]
