@@ -132,7 +132,7 @@ _SURNAME_TEXT = (
 SURNAMES = tuple(_SURNAME_TEXT.split())
 _SURNAME = "|".join(SURNAMES)
 # Characters that end a name rather than continue it (particles, verbs and titles that follow one).
-_STOP = "於在向的稱被已曾將和及與把報因透收到說指是為同等均亦也再又並就都要會今昨前後住居現係"
+_STOP = "於在向的稱被已曾將和及與把報因透收到說指是為同等均亦也再又並就都要會今昨前後住居現係表告對從由以"
 _GIVEN = rf"(?:(?![{_STOP}])[\u4e00-\u9fff])"
 _NAME_CUE_BEFORE = (
     r"受害人|事主|苦主|客戶|投訴人|申請人|持有人|戶主|當事人|報案人|姓名[:：]?\s?|名叫|疑犯|騙徒|男子|女子"
