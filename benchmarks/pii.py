@@ -44,6 +44,7 @@ GOLD_MAP = {
 PRED_MAP = {
     **{v: v for v in GOLD_MAP.values()},
     "HK_ADDRESS": "LOCATION",
+    "STREET_ADDRESS": "LOCATION",
     "HKID": "HKID",
     "HK_BANK_ACCOUNT": "HK_BANK_ACCOUNT",
     "HK_FPS_ID": "HK_FPS_ID",
