@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import tldextract
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
-from presidio_analyzer.nlp_engine import NlpEngine, NlpEngineProvider
+from presidio_analyzer.nlp_engine import NlpArtifacts, NlpEngine, NlpEngineProvider
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     EmailRecognizer,
@@ -60,6 +60,20 @@ def _plausible(written: str) -> bool:
     return len(written) > 3 or not written.isupper()
 
 
+class ForeignPhoneRecognizer(PhoneRecognizer):
+    """Presidio's phone recognizer, less any number of 8 digits or fewer not written with a '+':
+    in Hong Kong text those are local numbers (lionrock's own recognizer) or order numbers."""
+
+    def analyze(
+        self,
+        text: str,
+        entities: list[str],
+        nlp_artifacts: NlpArtifacts = None,  # type: ignore[assignment]
+    ) -> list[RecognizerResult]:
+        found: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts)
+        return [r for r in found if text[r.start] == "+" or sum(c.isdigit() for c in text[r.start : r.end]) > 8]
+
+
 def nlp_engine() -> NlpEngine:
     config = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
     return NlpEngineProvider(nlp_configuration=config).create_engine()
@@ -74,7 +88,7 @@ def lionrock_recognizers() -> list[EntityRecognizer]:
         CreditCardRecognizer(),
         IbanRecognizer(),
         IpRecognizer(),
-        PhoneRecognizer(supported_regions=FOREIGN_PHONE_REGIONS),
+        ForeignPhoneRecognizer(supported_regions=FOREIGN_PHONE_REGIONS),
     ]
 
 
