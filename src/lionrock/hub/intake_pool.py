@@ -27,7 +27,7 @@ from lionrock.intake.worker import Report, Task, main
 
 log = logging.getLogger(__name__)
 _GRACE_SECONDS = 5.0  # past the readers' own deadline and the CPU limit, before the wall-clock kill
-_PRELOAD = ["lionrock.intake.worker"]
+_PRELOAD = ["lionrock.intake.worker", "lionrock.intake.preload"]  # preload: the PII engine, built once
 _context_lock = threading.Lock()
 _context: ForkServerContext | None = None
 

@@ -19,6 +19,7 @@ from publicsuffixlist import PublicSuffixList
 from lionrock.intake.defang import Refanged, refang
 from lionrock.intake.document import Document
 from lionrock.intake.findings import Evidence, Finding
+from lionrock.intake.personal import personal_spans
 from lionrock.intake.validators import base58check_ok, bech32_ok, hkid_ok, luhn_ok
 from lionrock.intake.warninglist import domain_flags, ip_flags
 
@@ -93,11 +94,13 @@ class _Collector:
     def __init__(self, doc: Document, refanged: Refanged, publisher: frozenset[str]) -> None:
         self.doc, self.rf, self.publisher = doc, refanged, publisher
         self.found: dict[tuple[str, str], Finding] = {}
+        self.spans: list[tuple[int, int]] = []  # refanged offsets of every value added
 
     def add(
         self, kind: str, value: str, start: int, end: int, flags: list[str] | None = None, personal: bool = False
     ) -> None:
         key = (kind if not personal else f"personal:{kind}", value)
+        self.spans.append((start, end))
         finding = self.found.get(key)
         if finding is not None and len(finding.evidence) >= MAX_EVIDENCE:
             return  # seen often enough: skip the offset work
@@ -106,6 +109,10 @@ class _Collector:
             written = self.doc.text[o_start:o_end]
             finding = self.found[key] = Finding(kind, value, written, list(flags or []), personal=personal)
         finding.evidence.append(Evidence(self.doc.page_at(o_start), o_start, o_end, self.doc.text))
+
+    def covers(self, start: int, end: int) -> bool:
+        """A value already added overlaps this stretch (the regex extractor's reading wins)."""
+        return any(s < end and start < e for s, e in self.spans)
 
     def context(self, start: int, end: int, width: int = 80) -> str:
         return self.rf.text[max(0, start - width) : end + width]
@@ -397,12 +404,29 @@ def extract(doc: Document, publisher_domains: frozenset[str] = frozenset()) -> l
         for fps in _FPS_ID.finditer(text, m.end(), min(len(text), m.end() + 40)):
             personal = _is_personal(collector, fps.start(), fps.end())
             collector.add("fps-id", fps.group(), fps.start(), fps.end(), personal=personal)
+    _engine_personal(collector, text)
     for a in doc.attachments:
         for kind, value in (("md5", a.md5), ("sha1", a.sha1), ("sha256", a.sha256)):
             at = text.find(value)
             if at >= 0:
                 collector.add(kind, value, at, at + len(value), ["attachment"])
     return sorted(collector.found.values(), key=lambda f: f.evidence[0].start if f.evidence else 0)
+
+
+def _engine_personal(c: _Collector, text: str) -> None:
+    """lionrock.pii's findings the regex passes did not make: HKIDs in every written form, names,
+    addresses, and phones, accounts and FPS ids the regexes missed. A name only counts with a
+    personal cue in its clause (a name beside 'scammer' is neither personal data nor an indicator)."""
+    for p in personal_spans(text):
+        if c.covers(p.start, p.end):
+            continue
+        if not p.contextual:
+            c.add(p.kind, p.value, p.start, p.end, personal=True)
+        elif p.kind == "person-name":
+            if _is_personal(c, p.start, p.end):
+                c.add(p.kind, p.value, p.start, p.end, personal=True)
+        else:
+            c.add(p.kind, p.value, p.start, p.end, personal=_is_personal(c, p.start, p.end))
 
 
 def _source_domains(doc: Document) -> frozenset[str]:
