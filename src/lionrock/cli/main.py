@@ -24,6 +24,7 @@ from lionrock.cli.audit import audit_group
 from lionrock.cli.client import HubClient
 from lionrock.cli.failures import friendly
 from lionrock.cli.fraud import fraud_group
+from lionrock.cli.keys import keys_group
 from lionrock.cli.masking import masked_url
 from lionrock.cli.match import match_command
 from lionrock.cli.match_records import match_records_command
@@ -336,3 +337,4 @@ main.add_command(match_records_command)
 main.add_command(audit_group)
 main.add_command(user_group)
 main.add_command(fraud_group)
+main.add_command(keys_group)

@@ -31,6 +31,8 @@ class JobRow:
     published: str | None
     result: str | None
     purged: int | None
+    data_key_id: int | None
+    sealed: bytes | None  # result and title, encrypted (hub.intake seals and opens them)
 
 
 def add(conn: Connection, job_id: str, org_id: int, created: int, filename: str) -> None:
@@ -97,6 +99,6 @@ def purge(conn: Connection, uploaded_before: int, now: int) -> int:
             intake_jobs.c.purged.is_(None),
             intake_jobs.c.status.not_in([*UNFINISHED, PUBLISHING]),
         )
-        .values(result=None, title=None, purged=now)
+        .values(result=None, title=None, sealed=None, purged=now)
     )
     return purged.rowcount
