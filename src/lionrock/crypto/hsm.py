@@ -31,7 +31,10 @@ class Pkcs11Provider:
         self._lock = threading.Lock()
 
     def _session(self) -> Any:
-        return self._token.open(user_pin=self._pin, rw=True)
+        try:
+            return self._token.open(user_pin=self._pin, rw=True)
+        except self._p11.PKCS11Error as exc:
+            raise KeyProviderError(f"cannot log in to the PKCS#11 token (wrong PIN?): {exc!r}") from exc
 
     def create_kek(self, purpose: str) -> str:
         p = self._p11
