@@ -324,3 +324,19 @@ def test_an_app_with_sealed_jobs_restarts_and_reads_them(settings: Settings, wor
     with TestClient(create_app(settings, Hub.open(settings))) as restarted:
         state = restarted.get(f"/api/v1/intake/{job}", headers=world.auth("bank-a")).json()
     assert SECRET in str(state["result"])
+
+
+def test_an_upload_fails_with_the_reason_when_its_findings_cannot_be_sealed(settings: Settings) -> None:
+    from tests.conftest import build_world
+
+    hub = Hub.open(replace(settings, key_provider="pkcs11", key_pkcs11_token=""))
+    try:
+        world = build_world(hub)
+        job = intake.submit(hub, world.principals["bank-a"], REPORT, "kingfisher.txt", wait=True)
+        state = intake.view(hub, world.principals["bank-a"], job)
+        assert state["status"] == "failed" and "LIONROCK_KEY_PKCS11_TOKEN" in state["error"]
+        with read_transaction(hub.engine) as conn:
+            row = conn.execute(select(intake_jobs.c.result, intake_jobs.c.sealed).where(intake_jobs.c.id == job))
+            assert tuple(row.one()) == (None, None)  # nothing stored in clear instead
+    finally:
+        hub.close()

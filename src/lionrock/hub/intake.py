@@ -20,7 +20,7 @@ from sqlalchemy import Connection
 
 from lionrock.access.model import Audience, AudienceNames, Principal
 from lionrock.access.permissions import require_publisher
-from lionrock.errors import Conflict, Gone, Invalid, NotFound
+from lionrock.errors import Conflict, Gone, Invalid, LionrockError, NotFound
 from lionrock.hub import keyring
 from lionrock.hub.attack import attack_catalogue
 from lionrock.hub.auditing import record
@@ -121,17 +121,26 @@ def _start(hub: Hub, job_id: str) -> bool:
 
 
 def _finish(hub: Hub, job_id: str, outcome: Outcome) -> None:
+    error = outcome.error
+    if outcome.result is not None:
+        try:
+            _store_sealed(hub, job_id, outcome.result)
+            return
+        except LionrockError as exc:  # a key provider that fails: the job fails with the reason, never stays running
+            error = f"the findings could not be stored encrypted: {exc.message}"
     with write_transaction(hub.engine) as conn:
-        if outcome.result is not None:
-            found = orjson.loads(outcome.result).get("title")
-            title = str(found)[:500] if found else None
-            plain = orjson.dumps({"result": outcome.result.decode(), "title": title})
-            data_key_id, sealed = keyring.seal(conn, hub, KEY_PURPOSE, plain, _aad(job_id))
-            jobs.transition(
-                conn, job_id, [jobs.RUNNING], status=jobs.DONE, progress=100, data_key_id=data_key_id, sealed=sealed
-            )
-        else:
-            jobs.transition(conn, job_id, [jobs.RUNNING], status=jobs.FAILED, progress=100, error=outcome.error)
+        jobs.transition(conn, job_id, [jobs.RUNNING], status=jobs.FAILED, progress=100, error=error)
+
+
+def _store_sealed(hub: Hub, job_id: str, result: bytes) -> None:
+    found = orjson.loads(result).get("title")
+    title = str(found)[:500] if found else None
+    plain = orjson.dumps({"result": result.decode(), "title": title})
+    with write_transaction(hub.engine) as conn:
+        data_key_id, sealed = keyring.seal(conn, hub, KEY_PURPOSE, plain, _aad(job_id))
+        jobs.transition(
+            conn, job_id, [jobs.RUNNING], status=jobs.DONE, progress=100, data_key_id=data_key_id, sealed=sealed
+        )
 
 
 def _aad(job_id: str) -> bytes:
