@@ -273,19 +273,21 @@ def test_the_keys_cli(settings: Settings, world: World) -> None:
     code, out, _ = cli("create", "reports", "--rotation-days", "30")
     assert code == 0 and out.strip() == "2"
     code, out, _ = cli("list")
-    assert code == 0 and [line.split("\t")[:5] for line in out.splitlines()] == [
-        ["1", "intake", "active", "local", "1"],
-        ["2", "reports", "active", "local", "0"],
+    assert code == 0 and [line.split("\t")[:5] + line.split("\t")[7:] for line in out.splitlines()] == [
+        ["1", "intake", "active", "local", "1", "hub"],
+        ["2", "reports", "active", "local", "0", "hub"],
     ]
+    code, out, _ = cli("create", "intake", "--org", "bank-c")
+    assert code == 0 and out.strip() == "3"
     code, out, err = cli("rotate", "1")
-    assert code == 0 and out.strip() == "3" and "1 data keys re-wrapped" in err
+    assert code == 0 and out.strip() == "4" and "1 data keys re-wrapped" in err
     code, _, err = cli("retire", "2")
     assert code == 0 and "retired" in err
     code, _, err = cli("review")
     assert code == 0 and "no key is past" in err
-    code, _, err = cli("destroy", "3")
+    code, _, err = cli("destroy", "4")
     assert code == 1 and "still wraps 1 data keys" in err
-    code, _, err = cli("destroy", "3", "--force")
+    code, _, err = cli("destroy", "4", "--force")
     assert code == 0 and "crypto-shredded" in err and "1 intake jobs" in err
     code, _, err = cli("destroy", "42")
     assert code == 1 and "no key 42" in err
@@ -340,3 +342,24 @@ def test_an_upload_fails_with_the_reason_when_its_findings_cannot_be_sealed(sett
             assert tuple(row.one()) == (None, None)  # nothing stored in clear instead
     finally:
         hub.close()
+
+
+def test_an_organisations_own_key_shreds_its_jobs_alone(world: World) -> None:
+    own = hub_keys.create(world.hub, "intake", org="bank-a")
+    assert own.org_id == world.org_ids["bank-a"]
+    mine, theirs = _upload(world, who="bank-a"), _upload(world, who="bank-b")
+    hub_key = _intake_key(world.hub)  # the hub's intake key, made for bank-b's upload
+    assert hub_key.id != own.id and hub_key.org_id is None
+    counts = {i.key.id: i.data_keys for i in hub_keys.list_keys(world.hub)}
+    assert counts == {own.id: 1, hub_key.id: 1}
+    rotated = hub_keys.rotate(world.hub, own.id)  # the successor belongs to the organisation too
+    with read_transaction(world.hub.engine) as conn:
+        successor = store.key(conn, rotated.new)
+    assert successor is not None and successor.org_id == own.org_id
+    done = hub_keys.destroy(world.hub, rotated.new, force=True)
+    assert (done.data_keys, done.intake_jobs) == (1, 1)
+    with pytest.raises(Gone):
+        intake.view(world.hub, world.principals["bank-a"], mine)
+    assert SECRET in str(intake.view(world.hub, world.principals["bank-b"], theirs)["result"])
+    with pytest.raises(NotFound, match="no organisation"):
+        hub_keys.create(world.hub, "intake", org="no-such-bank")

@@ -31,7 +31,8 @@ def keys_group() -> None:
 @click.pass_context
 @friendly
 def keys_list(ctx: click.Context) -> None:
-    """Every key: id, purpose, state, provider, data keys it wraps, uses, last rotated (tab-separated)."""
+    """Every key: id, purpose, state, provider, data keys it wraps, uses, last rotated, owner organisation
+    id or "hub" (tab-separated)."""
     hub = _hub(ctx)
     try:
         infos = hub_keys.list_keys(hub)
@@ -40,19 +41,22 @@ def keys_list(ctx: click.Context) -> None:
     for info in infos:
         k = info.key
         rotated = us_to_timestamp(k.last_rotated or k.created)
-        click.echo(f"{k.id}\t{k.purpose}\t{k.state}\t{k.provider}\t{info.data_keys}\t{k.usage_count}\t{rotated}")
+        owner = "hub" if k.org_id is None else str(k.org_id)
+        fields = (k.id, k.purpose, k.state, k.provider, info.data_keys, k.usage_count, rotated, owner)
+        click.echo("\t".join(str(f) for f in fields))
 
 
 @keys_group.command("create")
 @click.argument("purpose")
 @click.option("--rotation-days", type=int, default=None, help="Rotation period (default: key_rotation_days).")
+@click.option("--org", default=None, help="An organisation's own key: only its data is wrapped under it.")
 @click.pass_context
 @friendly
-def keys_create(ctx: click.Context, purpose: str, rotation_days: int | None) -> None:
+def keys_create(ctx: click.Context, purpose: str, rotation_days: int | None, org: str | None) -> None:
     """Create a new active key for PURPOSE (e.g. intake); prints its id."""
     hub = _hub(ctx)
     try:
-        row = hub_keys.create(hub, purpose, rotation_days)
+        row = hub_keys.create(hub, purpose, rotation_days, org)
     finally:
         hub.close()
     err.print(f"created key {row.id} for {purpose!r} at the {row.provider} provider")

@@ -137,7 +137,8 @@ def _store_sealed(hub: Hub, job_id: str, result: bytes) -> None:
     title = str(found)[:500] if found else None
     plain = orjson.dumps({"result": result.decode(), "title": title})
     with write_transaction(hub.engine) as conn:
-        data_key_id, sealed = keyring.seal(conn, hub, KEY_PURPOSE, plain, _aad(job_id))
+        org_id = jobs.org_of(conn, job_id)
+        data_key_id, sealed = keyring.seal(conn, hub, KEY_PURPOSE, plain, _aad(job_id), org_id)
         jobs.transition(
             conn, job_id, [jobs.RUNNING], status=jobs.DONE, progress=100, data_key_id=data_key_id, sealed=sealed
         )

@@ -66,8 +66,11 @@ def _pkcs11(library: str, token: str, pin: str) -> Pkcs11Provider:
     return Pkcs11Provider(library, token, pin)
 
 
-def create_kek(conn: Connection, hub: Hub, purpose: str, rotation_days: int | None = None) -> store.KeyRow:
-    """A new active KEK for the purpose, at the configured provider; audited (who: the operator)."""
+def create_kek(
+    conn: Connection, hub: Hub, purpose: str, rotation_days: int | None = None, org_id: int | None = None
+) -> store.KeyRow:
+    """A new active KEK for the purpose (and owning organisation, None: the hub's own), at the
+    configured provider; audited (who: the operator)."""
     chosen = provider(hub.settings)
     days = rotation_days if rotation_days is not None else hub.settings.key_rotation_days
     try:
@@ -75,9 +78,10 @@ def create_kek(conn: Connection, hub: Hub, purpose: str, rotation_days: int | No
     except KeyProviderError as exc:
         raise KeyUnusable(str(exc)) from exc
     key_id = store.add_key(
-        conn, purpose=purpose, org_id=None, provider=chosen.name, ref=ref, now=hub.clock(), rotation_days=days
+        conn, purpose=purpose, org_id=org_id, provider=chosen.name, ref=ref, now=hub.clock(), rotation_days=days
     )
-    record(conn, hub, None, "key.create", subject=str(key_id), detail={"purpose": purpose, "provider": chosen.name})
+    detail: dict[str, object] = {"purpose": purpose, "provider": chosen.name, "org_id": org_id}
+    record(conn, hub, None, "key.create", subject=str(key_id), detail=detail)
     row = store.key(conn, key_id)
     assert row is not None
     return row
@@ -119,9 +123,11 @@ def flush_usage(conn: Connection, hub: Hub) -> None:
     store.add_usage(conn, counts)
 
 
-def new_data_key(conn: Connection, hub: Hub, purpose: str) -> tuple[int, bytes]:
-    """A fresh data key wrapped under the purpose's active KEK (created on first use); (id, key)."""
-    kek = store.active_key(conn, purpose, None) or create_kek(conn, hub, purpose)
+def new_data_key(conn: Connection, hub: Hub, purpose: str, org_id: int | None = None) -> tuple[int, bytes]:
+    """A fresh data key wrapped under the purpose's active KEK: the organisation's own when it has one
+    (so destroying that key crypto-shreds its data alone), else the hub's (created on first use)."""
+    own = store.active_key(conn, purpose, org_id) if org_id is not None else None
+    kek = own or store.active_key(conn, purpose, None) or create_kek(conn, hub, purpose)
     dek = envelope.new_data_key()
     data_key_id = store.add_data_key(conn, kek.id, wrap(hub, kek, dek), hub.clock())
     with _usage_lock:
@@ -138,9 +144,11 @@ def open_data_key(conn: Connection, hub: Hub, data_key_id: int) -> bytes:
     return unwrap(hub, kek, row.wrapped)
 
 
-def seal(conn: Connection, hub: Hub, purpose: str, plaintext: bytes, aad: bytes) -> tuple[int, bytes]:
-    """Encrypt under a new data key of the purpose; (data key id, envelope)."""
-    data_key_id, dek = new_data_key(conn, hub, purpose)
+def seal(
+    conn: Connection, hub: Hub, purpose: str, plaintext: bytes, aad: bytes, org_id: int | None = None
+) -> tuple[int, bytes]:
+    """Encrypt under a new data key of the purpose (and organisation); (data key id, envelope)."""
+    data_key_id, dek = new_data_key(conn, hub, purpose, org_id)
     return data_key_id, envelope.encrypt(plaintext, dek, aad, data_key_id)
 
 

@@ -18,6 +18,7 @@ from lionrock.hub import keyring
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
 from lionrock.store import keys as store
+from lionrock.store import members
 from lionrock.store.engine import read_transaction, write_transaction
 
 _PURPOSE = re.compile(r"[a-z][a-z0-9-]{0,63}")
@@ -55,14 +56,21 @@ def list_keys(hub: Hub) -> list[KeyInfo]:
         return [KeyInfo(k, store.count_data_keys(conn, k.id)) for k in store.all_keys(conn)]
 
 
-def create(hub: Hub, purpose: str, rotation_days: int | None = None) -> store.KeyRow:
-    """A new active KEK for the purpose: new data keys of that purpose are wrapped under it."""
+def create(hub: Hub, purpose: str, rotation_days: int | None = None, org: str | None = None) -> store.KeyRow:
+    """A new active KEK for the purpose: new data keys of that purpose are wrapped under it. With `org`,
+    the organisation's own key: its data alone is wrapped under it (destroying it shreds that data)."""
     if not _PURPOSE.fullmatch(purpose):
         raise Invalid("a key purpose is 1-64 lower-case letters, digits and dashes, starting with a letter")
     if rotation_days is not None and not 1 <= rotation_days <= MAX_ROTATION_DAYS:
         raise Invalid(f"rotation days must be between 1 and {MAX_ROTATION_DAYS}")
     with write_transaction(hub.engine) as conn:
-        return keyring.create_kek(conn, hub, purpose, rotation_days)
+        org_id = None
+        if org is not None:
+            found = members.org_by_name(conn, org)
+            if found is None:
+                raise NotFound(f"no organisation {org[:100]!r}")
+            org_id = found.id
+        return keyring.create_kek(conn, hub, purpose, rotation_days, org_id)
 
 
 def _known(row: store.KeyRow | None, key_id: int) -> store.KeyRow:
@@ -86,7 +94,7 @@ def rotate(hub: Hub, key_id: int, *, batch: int = 200, progress: Callable[[int, 
         elif old.state == store.RETIRED:
             raise Conflict(f"key {key_id} is retired: create a new key instead of rotating it")
         else:
-            new = keyring.create_kek(conn, hub, old.purpose, old.rotation_days)
+            new = keyring.create_kek(conn, hub, old.purpose, old.rotation_days, old.org_id)
             store.set_key(conn, old.id, state=store.RETIRED, replaced_by=new.id)
         total = store.count_data_keys(conn, old.id)
         record(conn, hub, None, "key.rotate", subject=str(old.id), detail={"new": new.id, "data_keys": total})

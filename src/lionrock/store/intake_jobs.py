@@ -53,6 +53,12 @@ def load(conn: Connection, job_id: str, org_id: int) -> JobRow | None:
     return JobRow(*found) if found else None
 
 
+def org_of(conn: Connection, job_id: str) -> int | None:
+    """The organisation that uploaded the job (the worker's callback knows only the job id)."""
+    found = conn.execute(select(intake_jobs.c.org_id).where(intake_jobs.c.id == job_id)).scalar_one_or_none()
+    return int(found) if found is not None else None
+
+
 def recent(conn: Connection, org_id: int, limit: int) -> list[JobRow]:
     """The organisation's latest jobs, newest first (its own only)."""
     rows = conn.execute(
