@@ -363,3 +363,20 @@ def test_an_organisations_own_key_shreds_its_jobs_alone(world: World) -> None:
     assert SECRET in str(intake.view(world.hub, world.principals["bank-b"], theirs)["result"])
     with pytest.raises(NotFound, match="no organisation"):
         hub_keys.create(world.hub, "intake", org="no-such-bank")
+
+
+def test_a_job_stored_in_clear_before_0015_still_reads(world: World) -> None:
+    job = _upload(world)
+    clear = intake.view(world.hub, world.principals["bank-a"], job)
+    with write_transaction(world.hub.engine) as conn:  # what a job finished before the migration looks like
+        found = conn.execute(select(intake_jobs.c.data_key_id, intake_jobs.c.sealed).where(intake_jobs.c.id == job))
+        data_key_id, sealed = found.one()
+        stored = orjson.loads(keyring.unseal(conn, world.hub, data_key_id, sealed, f"intake-result|{job}|1".encode()))
+        conn.execute(
+            update(intake_jobs)
+            .where(intake_jobs.c.id == job)
+            .values(result=stored["result"], title="legacy", sealed=None, data_key_id=None)
+        )
+    again = intake.view(world.hub, world.principals["bank-a"], job)
+    assert [i["value"] for i in again["result"]["indicators"]] == [i["value"] for i in clear["result"]["indicators"]]
+    assert intake.jobs_of(world.hub, world.principals["bank-a"])[0]["title"] == "legacy"
