@@ -137,3 +137,11 @@ def live_url(settings: Settings, hub: Hub) -> Iterator[str]:
 
 def bundle(*objects: dict[str, Any]) -> dict[str, Any]:
     return {"type": "bundle", "id": "bundle--0f0e5b3a-0a49-4d2c-9d4b-6f7c1a2b3c4d", "objects": list(objects)}
+
+
+@pytest.fixture(scope="session")
+def softhsm(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """One fresh SoftHSM2 token for the session (tests/crypto/softhsm.py; skips when SoftHSM2 is absent)."""
+    from tests.crypto.softhsm import softhsm_token
+
+    return softhsm_token(tmp_path_factory.mktemp("softhsm"))

@@ -32,6 +32,12 @@ class Conflict(LionrockError):
     status = 409
 
 
+class Gone(LionrockError):
+    """What was asked for existed but can no longer be read (its encryption key was destroyed)."""
+
+    status = 410
+
+
 class TooLarge(LionrockError):
     status = 413
 

@@ -61,6 +61,20 @@ class Settings:
     fraud_private_evaluations_per_hour: int = 1000
     """Private fraud check: OPRF evaluations (one per identifier checked) one organisation may ask for per
     clock hour; beyond it the hub answers 429 with Retry-After."""
+    key_provider: str = "local"
+    """Where the key-encryption keys live: local (a 0600 key file, key_file) or pkcs11 (an HSM token,
+    key_pkcs11_*). Data encrypted at rest (docs/keys.md) has its data keys wrapped by these keys."""
+    key_file: str = ""
+    """File holding the local key-encryption keys; created 0600 on first use. Empty: beside the audit MAC
+    key file, named <name>.keys instead of <name>.audit-key."""
+    key_pkcs11_library: str = "/usr/lib/softhsm/libsofthsm2.so"
+    """key_provider pkcs11: the PKCS#11 module (.so) of the HSM."""
+    key_pkcs11_token: str = ""
+    """key_provider pkcs11: the label of the token holding the key-encryption keys."""
+    key_pkcs11_pin: str = ""
+    """key_provider pkcs11: the token's user PIN."""
+    key_rotation_days: int = 365
+    """Days a new key-encryption key may serve before `lionrock keys review` lists it as due for rotation."""
 
     backup_key_file: str = ""
     """File holding the backup key (32 random bytes, hex) that encrypts `lionrock backup` files; created 0600

@@ -88,8 +88,10 @@ def test_polling_reads_the_stored_extraction_and_never_extracts_again(client: Te
     assert [i["accepted"] for i in after["result"]["indicators"] if i["value"] == "203.0.113.50"] == [False]
     assert runner.runs == runs  # one worker run for the upload, none for the polls and the review
     with read_transaction(world.hub.engine) as conn:
-        stored = conn.execute(select(intake_jobs.c.result).where(intake_jobs.c.id == job)).scalar_one()
-    assert stored and '"document_key"' in stored
+        clear, sealed = conn.execute(
+            select(intake_jobs.c.result, intake_jobs.c.sealed).where(intake_jobs.c.id == job)
+        ).one()
+    assert clear is None and sealed and b"document_key" not in sealed  # stored once, sealed (docs/keys.md)
     assert "text" not in {c["name"] for c in inspect(world.hub.engine).get_columns("intake_jobs")}
     assert "A123456" not in str(after["draft"])  # personal data still redacted from the stored evidence
 
@@ -149,8 +151,10 @@ def test_uploaded_text_is_purged_after_the_retention_period(
     finally:
         hub.clock = real_clock
     with read_transaction(hub.engine) as conn:
-        row = conn.execute(select(intake_jobs.c.result, intake_jobs.c.title).where(intake_jobs.c.id == job)).one()
-    assert tuple(row) == (None, None)
+        row = conn.execute(
+            select(intake_jobs.c.result, intake_jobs.c.title, intake_jobs.c.sealed).where(intake_jobs.c.id == job)
+        ).one()
+    assert tuple(row) == (None, None, None)
 
 
 def test_purge_runs_on_a_cheap_trigger_at_most_every_few_minutes(world: World) -> None:
@@ -168,8 +172,10 @@ def test_uploaded_text_is_purged_when_published(client: TestClient, world: World
     state = client.get(f"/api/v1/intake/{job}", headers=world.auth("bank-a")).json()
     assert state["status"] == "published" and state["published"] and state["purged"] and "result" not in state
     with read_transaction(world.hub.engine) as conn:
-        row = conn.execute(select(intake_jobs.c.result, intake_jobs.c.title).where(intake_jobs.c.id == job)).one()
-    assert tuple(row) == (None, None)
+        row = conn.execute(
+            select(intake_jobs.c.result, intake_jobs.c.title, intake_jobs.c.sealed).where(intake_jobs.c.id == job)
+        ).one()
+    assert tuple(row) == (None, None, None)
 
 
 def test_six_concurrent_publishes_of_one_job_store_one_set_of_versions(client: TestClient, world: World) -> None:

@@ -25,6 +25,7 @@ from lionrock.cli.backup import backup_command, purge_command, restore_command
 from lionrock.cli.client import HubClient
 from lionrock.cli.failures import friendly
 from lionrock.cli.fraud import fraud_group
+from lionrock.cli.keys import keys_group
 from lionrock.cli.masking import masked_url
 from lionrock.cli.match import match_command
 from lionrock.cli.match_records import match_records_command
@@ -340,3 +341,4 @@ main.add_command(fraud_group)
 main.add_command(backup_command)
 main.add_command(restore_command)
 main.add_command(purge_command)
+main.add_command(keys_group)

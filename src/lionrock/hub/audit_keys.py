@@ -17,6 +17,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from sqlalchemy.engine import make_url
 
+from lionrock.crypto.files import create_secret_file
 from lionrock.errors import LionrockError
 from lionrock.settings import Settings
 
@@ -95,21 +96,3 @@ def _read(path: Path, what: str) -> bytes:
         ) from exc
     except OSError as exc:
         raise KeyFileError(f"cannot read the {what} file {path}: {exc.strerror}") from exc
-
-
-def create_secret_file(path: Path, content: bytes) -> None:
-    """Write a temporary 0600 file, then link it into place: a concurrent creator's key wins whole."""
-    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    try:
-        os.write(fd, content)
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    try:
-        os.link(tmp, path)
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink()

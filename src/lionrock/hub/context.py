@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -32,6 +33,8 @@ class Hub:
     """Report intake's worker processes, started on first use (lionrock.hub.intake)."""
     tokens: TokenCache = field(default_factory=TokenCache, repr=False, compare=False)
     """Tokens that authenticated a moment ago (hub.members.authenticate; hub/token_cache.py)."""
+    key_usage: Counter[int] = field(default_factory=Counter, repr=False, compare=False)
+    """Unwraps not yet added to keys.usage_count (hub.keyring: flushed with the next key write)."""
 
     @property
     def reads_are_local(self) -> bool:

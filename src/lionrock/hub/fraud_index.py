@@ -14,9 +14,10 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from lionrock.crypto.files import create_secret_file
 from lionrock.fraud import oprf
 from lionrock.fraud.private import oprf_input, prefix_of
-from lionrock.hub.audit_keys import MAC_SUFFIX, KeyFileError, create_secret_file, key_paths
+from lionrock.hub.audit_keys import MAC_SUFFIX, KeyFileError, key_paths
 from lionrock.hub.context import Hub
 from lionrock.settings import Settings
 from lionrock.store import fraud_private as store

@@ -3,20 +3,25 @@
 The upload is parsed and extracted once, in a worker process under memory and CPU limits
 (lionrock.hub.intake_pool); the result is stored and every poll, review and publish reads it.
 The hub keeps no copy of the uploaded document, and deletes the stored findings and evidence
-text when the job is published or `intake_retention_hours` after upload, whichever comes first."""
+text when the job is published or `intake_retention_hours` after upload, whichever comes first.
+The findings, evidence text and title are stored sealed (AES-256-GCM under a data key of their own,
+wrapped by the "intake" key-encryption key: hub.keyring, docs/keys.md), never in clear."""
 
 from __future__ import annotations
 
 import threading
 import time
 import uuid
+from dataclasses import replace
 from typing import Any
 
 import orjson
+from sqlalchemy import Connection
 
 from lionrock.access.model import Audience, AudienceNames, Principal
 from lionrock.access.permissions import require_publisher
-from lionrock.errors import Conflict, Invalid, NotFound
+from lionrock.errors import Conflict, Gone, Invalid, LionrockError, NotFound
+from lionrock.hub import keyring
 from lionrock.hub.attack import attack_catalogue
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
@@ -36,6 +41,8 @@ from lionrock.store.engine import read_transaction, write_transaction
 INTERRUPTED = "interrupted by a restart of the hub before it finished; upload the report again"
 PURGE_EVERY_SECONDS = 300.0
 _HOUR_US = 3600 * 1_000_000
+KEY_PURPOSE = "intake"
+SEAL_VERSION = 1
 _pool_lock = threading.Lock()
 
 
@@ -114,28 +121,63 @@ def _start(hub: Hub, job_id: str) -> bool:
 
 
 def _finish(hub: Hub, job_id: str, outcome: Outcome) -> None:
+    error = outcome.error
+    if outcome.result is not None:
+        try:
+            _store_sealed(hub, job_id, outcome.result)
+            return
+        except LionrockError as exc:  # a key provider that fails: the job fails with the reason, never stays running
+            error = f"the findings could not be stored encrypted: {exc.message}"
     with write_transaction(hub.engine) as conn:
-        if outcome.result is not None:
-            title = orjson.loads(outcome.result).get("title")
-            jobs.transition(
-                conn,
-                job_id,
-                [jobs.RUNNING],
-                status=jobs.DONE,
-                progress=100,
-                result=outcome.result.decode(),
-                title=str(title)[:500] if title else None,
-            )
-        else:
-            jobs.transition(conn, job_id, [jobs.RUNNING], status=jobs.FAILED, progress=100, error=outcome.error)
+        jobs.transition(conn, job_id, [jobs.RUNNING], status=jobs.FAILED, progress=100, error=error)
+
+
+def _store_sealed(hub: Hub, job_id: str, result: bytes) -> None:
+    found = orjson.loads(result).get("title")
+    title = str(found)[:500] if found else None
+    plain = orjson.dumps({"result": result.decode(), "title": title})
+    with write_transaction(hub.engine) as conn:
+        org_id = jobs.org_of(conn, job_id)
+        data_key_id, sealed = keyring.seal(conn, hub, KEY_PURPOSE, plain, _aad(job_id), org_id)
+        jobs.transition(
+            conn, job_id, [jobs.RUNNING], status=jobs.DONE, progress=100, data_key_id=data_key_id, sealed=sealed
+        )
+
+
+def _aad(job_id: str) -> bytes:
+    """What a sealed result is: this job's, in this format (a row copied into another job fails)."""
+    return f"intake-result|{job_id}|{SEAL_VERSION}".encode()
+
+
+def _opened(conn: Connection, hub: Hub, row: jobs.JobRow) -> jobs.JobRow:
+    """The row with its sealed result and title decrypted into `result` and `title`."""
+    if row.sealed is None or row.data_key_id is None:
+        return row
+    try:
+        plain = orjson.loads(keyring.unseal(conn, hub, row.data_key_id, row.sealed, _aad(row.id)))
+    except Gone as exc:
+        raise Gone(f"the findings of intake job {row.id} cannot be read: {exc.message}") from exc
+    return replace(row, result=plain["result"], title=plain["title"])
+
+
+def _title(conn: Connection, hub: Hub, row: jobs.JobRow) -> str | None:
+    """The title for a list: a job whose key was destroyed is listed without one."""
+    try:
+        return _opened(conn, hub, row).title
+    except Gone:
+        return None
+
+
+def _load(conn: Connection, hub: Hub, who: Principal, job_id: str) -> jobs.JobRow:
+    row = jobs.load(conn, job_id, who.org_id)
+    if row is None:
+        raise NotFound(f"no intake job {job_id}")
+    return _opened(conn, hub, row)
 
 
 def _job(hub: Hub, who: Principal, job_id: str) -> jobs.JobRow:
     with read_transaction(hub.engine) as conn:
-        row = jobs.load(conn, job_id, who.org_id)
-    if row is None:
-        raise NotFound(f"no intake job {job_id}")
-    return row
+        return _load(conn, hub, who, job_id)
 
 
 def _not_reviewable(row: jobs.JobRow) -> Conflict:
@@ -176,18 +218,19 @@ def jobs_of(hub: Hub, who: Principal, limit: int = 50) -> list[dict[str, Any]]:
     require_publisher(who)
     with read_transaction(hub.engine) as conn:
         rows = jobs.recent(conn, who.org_id, limit)
+        titles = [_title(conn, hub, r) for r in rows]
     return [
         {
             "id": r.id,
             "filename": r.filename,
-            "title": r.title,
+            "title": title,
             "status": r.status,
             "progress": r.progress,
             "created": us_to_timestamp(r.created),
             "published": r.published if r.status == jobs.PUBLISHED else None,
             "error": r.error,
         }
-        for r in rows
+        for r, title in zip(rows, titles, strict=True)
     ]
 
 
@@ -282,9 +325,7 @@ def decide(
     defanged value is accepted and anything that is not exactly one value of the finding's type is
     refused; the original value as the new one undoes the correction)."""
     with write_transaction(hub.engine) as conn:
-        row = jobs.load(conn, job_id, who.org_id)
-        if row is None:
-            raise NotFound(f"no intake job {job_id}")
+        row = _load(conn, hub, who, job_id)
         if row.status != jobs.DONE or row.result is None:
             raise _not_reviewable(row)
         decisions = _decisions(row)
@@ -327,9 +368,7 @@ def publish_job(
     nothing happens. Concurrent publishes queue on the write lock; all but the first find the job
     no longer done and get 409, storing nothing."""
     with write_transaction(hub.engine) as conn:
-        row = jobs.load(conn, job_id, who.org_id)
-        if row is None:
-            raise NotFound(f"no intake job {job_id}")
+        row = _load(conn, hub, who, job_id)
         ex = _extraction(row)
         created = us_to_timestamp(hub.clock())
         if not jobs.transition(conn, job_id, [jobs.DONE], status=jobs.PUBLISHING, published=created):
@@ -346,6 +385,7 @@ def publish_job(
             status=jobs.PUBLISHED,
             result=None,
             title=None,
+            sealed=None,
             purged=hub.clock(),
             decisions=orjson.dumps({"published_ids": published}).decode(),
         )

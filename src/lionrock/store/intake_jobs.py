@@ -31,6 +31,8 @@ class JobRow:
     published: str | None
     result: str | None
     purged: int | None
+    data_key_id: int | None
+    sealed: bytes | None  # result and title, encrypted (hub.intake seals and opens them)
 
 
 def add(conn: Connection, job_id: str, org_id: int, created: int, filename: str) -> None:
@@ -49,6 +51,12 @@ def load(conn: Connection, job_id: str, org_id: int) -> JobRow | None:
     row = conn.execute(select(*_COLUMNS).where(intake_jobs.c.id == job_id, intake_jobs.c.org_id == org_id))
     found = row.first()
     return JobRow(*found) if found else None
+
+
+def org_of(conn: Connection, job_id: str) -> int | None:
+    """The organisation that uploaded the job (the worker's callback knows only the job id)."""
+    found = conn.execute(select(intake_jobs.c.org_id).where(intake_jobs.c.id == job_id)).scalar_one_or_none()
+    return int(found) if found is not None else None
 
 
 def recent(conn: Connection, org_id: int, limit: int) -> list[JobRow]:
@@ -97,6 +105,6 @@ def purge(conn: Connection, uploaded_before: int, now: int) -> int:
             intake_jobs.c.purged.is_(None),
             intake_jobs.c.status.not_in([*UNFINISHED, PUBLISHING]),
         )
-        .values(result=None, title=None, purged=now)
+        .values(result=None, title=None, sealed=None, purged=now)
     )
     return purged.rowcount

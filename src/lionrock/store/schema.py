@@ -224,6 +224,9 @@ intake_jobs = Table(
     Column("published", Text, nullable=True),
     Column("result", Text, nullable=True),  # the extraction as JSON, computed once by the worker
     Column("purged", BigInteger, nullable=True),  # when result and title were deleted
+    # since 0015: result and title sealed together (AES-256-GCM, docs/keys.md); the clear columns stay None
+    Column("data_key_id", Integer, nullable=True),
+    Column("sealed", LargeBinary, nullable=True),
 )
 Index("ix_intake_jobs_status", intake_jobs.c.status)
 Index("ix_intake_jobs_created", intake_jobs.c.created)
@@ -360,3 +363,32 @@ fraud_prf_usage = Table(  # OPRF evaluations per organisation per window: the pr
     Column("window_start", BigInteger, primary_key=True),  # microseconds
     Column("evaluations", Integer, nullable=False),
 )
+
+# Key-encryption keys (KEKs): the provider holds the key itself; this row holds its reference and life.
+keys = Table(
+    "keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("purpose", String(64), nullable=False),
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="RESTRICT"), nullable=True),  # BYOK owner
+    Column("provider", String(16), nullable=False),
+    Column("provider_ref", String(200), nullable=False, unique=True),
+    Column("state", String(16), nullable=False),  # active | retired | destroyed
+    Column("created", BigInteger, nullable=False),
+    Column("last_rotated", BigInteger, nullable=True),
+    Column("rotation_days", Integer, nullable=False),
+    Column("usage_count", BigInteger, nullable=False),
+    Column("replaced_by", Integer, nullable=True),  # the key a rotation moved this key's data keys to
+)
+Index("ix_keys_purpose_state", keys.c.purpose, keys.c.state)
+
+# Data keys (DEKs), each wrapped by one KEK; the data itself names its data key.
+data_keys = Table(
+    "data_keys",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("kek_id", Integer, ForeignKey("keys.id", ondelete="RESTRICT"), nullable=False),
+    Column("wrapped", LargeBinary(512), nullable=False),
+    Column("created", BigInteger, nullable=False),
+)
+Index("ix_data_keys_kek", data_keys.c.kek_id)

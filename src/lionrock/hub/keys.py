@@ -1,0 +1,168 @@
+"""Key lifecycle use cases (operator-level, `lionrock keys ...`): list, create, rotate, retire, destroy,
+review. Every change is audited (who: None, the operator at the database).
+
+Rotation makes a new KEK and re-wraps every data key of the old one under it, in batches of one
+transaction each: the data itself is not re-encrypted (its data keys do not change, only what wraps
+them). It runs online (a reader reads a data key with the KEK that wraps it at that moment; the old
+KEK is retired, not destroyed, so both keep working) and is resumable: rotating a retired key that
+has a successor carries on moving what is left."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from lionrock.errors import Conflict, Invalid, NotFound
+from lionrock.hub import keyring
+from lionrock.hub.auditing import record
+from lionrock.hub.context import Hub
+from lionrock.store import keys as store
+from lionrock.store import members
+from lionrock.store.engine import read_transaction, write_transaction
+
+_PURPOSE = re.compile(r"[a-z][a-z0-9-]{0,63}")
+_DAY_US = 86_400 * 1_000_000
+MAX_ROTATION_DAYS = 100 * 366
+
+
+@dataclass(frozen=True)
+class KeyInfo:
+    key: store.KeyRow
+    data_keys: int
+
+
+@dataclass(frozen=True)
+class Rotation:
+    old: int
+    new: int
+    rewrapped: int
+    resumed: bool
+
+
+@dataclass(frozen=True)
+class Destruction:
+    key: int
+    data_keys: int
+    intake_jobs: int
+    forced: bool
+
+
+def list_keys(hub: Hub) -> list[KeyInfo]:
+    """Every KEK with how many data keys it wraps now (usage counts flushed first)."""
+    with write_transaction(hub.engine) as conn:
+        keyring.flush_usage(conn, hub)
+    with read_transaction(hub.engine) as conn:
+        return [KeyInfo(k, store.count_data_keys(conn, k.id)) for k in store.all_keys(conn)]
+
+
+def create(hub: Hub, purpose: str, rotation_days: int | None = None, org: str | None = None) -> store.KeyRow:
+    """A new active KEK for the purpose: new data keys of that purpose are wrapped under it. With `org`,
+    the organisation's own key: its data alone is wrapped under it (destroying it shreds that data)."""
+    if not _PURPOSE.fullmatch(purpose):
+        raise Invalid("a key purpose is 1-64 lower-case letters, digits and dashes, starting with a letter")
+    if rotation_days is not None and not 1 <= rotation_days <= MAX_ROTATION_DAYS:
+        raise Invalid(f"rotation days must be between 1 and {MAX_ROTATION_DAYS}")
+    with write_transaction(hub.engine) as conn:
+        org_id = None
+        if org is not None:
+            found = members.org_by_name(conn, org)
+            if found is None:
+                raise NotFound(f"no organisation {org[:100]!r}")
+            org_id = found.id
+        return keyring.create_kek(conn, hub, purpose, rotation_days, org_id)
+
+
+def _known(row: store.KeyRow | None, key_id: int) -> store.KeyRow:
+    if row is None:
+        raise NotFound(f"no key {key_id}")
+    return row
+
+
+def rotate(hub: Hub, key_id: int, *, batch: int = 200, progress: Callable[[int, int], None] | None = None) -> Rotation:
+    """Replace the KEK by a new one and re-wrap its data keys (see the module docstring)."""
+    with write_transaction(hub.engine) as conn:
+        old = _known(store.key(conn, key_id), key_id)
+        if old.state == store.DESTROYED:
+            raise Conflict(f"key {key_id} is destroyed: nothing to rotate")
+        resumed = old.state == store.RETIRED and old.replaced_by is not None
+        if resumed:
+            assert old.replaced_by is not None
+            new = _known(store.key(conn, old.replaced_by), old.replaced_by)
+            if new.state == store.DESTROYED:
+                raise Conflict(f"key {key_id} was rotated to key {new.id}, which is destroyed since")
+        elif old.state == store.RETIRED:
+            raise Conflict(f"key {key_id} is retired: create a new key instead of rotating it")
+        else:
+            new = keyring.create_kek(conn, hub, old.purpose, old.rotation_days, old.org_id)
+            store.set_key(conn, old.id, state=store.RETIRED, replaced_by=new.id)
+        total = store.count_data_keys(conn, old.id)
+        record(conn, hub, None, "key.rotate", subject=str(old.id), detail={"new": new.id, "data_keys": total})
+    done = 0
+    if progress:
+        progress(done, total)
+    while True:
+        with write_transaction(hub.engine) as conn:
+            rows = store.data_keys_under(conn, old.id, batch)
+            for row in rows:
+                dek = keyring.unwrap(hub, old, row.wrapped)
+                if store.rewrap(conn, row.id, old.id, new.id, keyring.wrap(hub, new, dek)):
+                    done += 1
+            keyring.count_use(hub, new.id, len(rows))
+            keyring.flush_usage(conn, hub)
+            store.set_key(conn, new.id, last_rotated=hub.clock())
+        if progress:
+            progress(done, max(total, done))
+        if not rows:
+            break
+    with write_transaction(hub.engine) as conn:
+        record(conn, hub, None, "key.rotated", subject=str(old.id), detail={"new": new.id, "rewrapped": done})
+    return Rotation(old.id, new.id, done, resumed)
+
+
+def retire(hub: Hub, key_id: int) -> store.KeyRow:
+    """No new data keys are wrapped under a retired key; what it wraps stays readable."""
+    with write_transaction(hub.engine) as conn:
+        row = _known(store.key(conn, key_id), key_id)
+        if row.state != store.ACTIVE:
+            raise Conflict(f"key {key_id} is {row.state}, not active")
+        store.set_key(conn, key_id, state=store.RETIRED)
+        record(conn, hub, None, "key.retire", subject=str(key_id), detail={"purpose": row.purpose})
+        return _known(store.key(conn, key_id), key_id)
+
+
+def destroy(hub: Hub, key_id: int, *, force: bool = False) -> Destruction:
+    """Delete the KEK at its provider. Refused while data keys depend on it unless forced: forcing
+    crypto-shreds them (what they protect becomes unreadable for good), and the count says so."""
+    with write_transaction(hub.engine) as conn:
+        row = _known(store.key(conn, key_id), key_id)
+        if row.state == store.DESTROYED:
+            raise Conflict(f"key {key_id} is already destroyed")
+        dependent = store.count_data_keys(conn, key_id)
+        jobs = store.sealed_jobs_under(conn, key_id)
+        if dependent and not force:
+            raise Conflict(
+                f"key {key_id} still wraps {dependent} data keys ({jobs} intake jobs): rotate it first, "
+                "or --force to make that data unreadable for good"
+            )
+        store.set_key(conn, key_id, state=store.DESTROYED)
+        detail: dict[str, object] = {"data_keys": dependent, "intake_jobs": jobs, "forced": force}
+        record(conn, hub, None, "key.destroy", subject=str(key_id), detail=detail)
+        try:
+            keyring.provider(hub.settings, row.provider).destroy(row.provider_ref)
+        except keyring.KeyProviderError as exc:
+            raise keyring.KeyUnusable(f"the provider could not destroy key {key_id}: {exc}") from exc
+    return Destruction(key_id, dependent, jobs, force)
+
+
+def review(hub: Hub) -> list[store.KeyRow]:
+    """Active keys past their rotation period (last rotated or created more than rotation_days ago)."""
+    now = hub.clock()
+    with write_transaction(hub.engine) as conn:
+        overdue = [
+            k
+            for k in store.all_keys(conn)
+            if k.state == store.ACTIVE and now - (k.last_rotated or k.created) > k.rotation_days * _DAY_US
+        ]
+        record(conn, hub, None, "key.review", detail={"overdue": [k.id for k in overdue]})
+    return overdue

@@ -1,0 +1,143 @@
+"""Key-encryption keys (the keys table) and the data keys they wrap (data_keys). Key material is never
+here: a KEK row holds its provider's reference, a data key row holds the data key wrapped."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from lionrock.store.schema import data_keys, intake_jobs, keys
+
+ACTIVE, RETIRED, DESTROYED = "active", "retired", "destroyed"
+
+
+@dataclass(frozen=True)
+class KeyRow:
+    id: int
+    purpose: str
+    org_id: int | None
+    provider: str
+    provider_ref: str
+    state: str
+    created: int
+    last_rotated: int | None
+    rotation_days: int
+    usage_count: int
+    replaced_by: int | None
+
+
+@dataclass(frozen=True)
+class DataKeyRow:
+    id: int
+    kek_id: int
+    wrapped: bytes
+
+
+_KEY_COLUMNS = [keys.c[name] for name in KeyRow.__dataclass_fields__]
+
+
+def add_key(
+    conn: Connection, *, purpose: str, org_id: int | None, provider: str, ref: str, now: int, rotation_days: int
+) -> int:
+    inserted = conn.execute(
+        insert(keys)
+        .values(
+            purpose=purpose,
+            org_id=org_id,
+            provider=provider,
+            provider_ref=ref,
+            state=ACTIVE,
+            created=now,
+            last_rotated=now,
+            rotation_days=rotation_days,
+            usage_count=0,
+        )
+        .returning(keys.c.id)
+    )
+    return int(inserted.scalar_one())
+
+
+def key(conn: Connection, key_id: int) -> KeyRow | None:
+    found = conn.execute(select(*_KEY_COLUMNS).where(keys.c.id == key_id)).first()
+    return KeyRow(*found) if found else None
+
+
+def all_keys(conn: Connection) -> list[KeyRow]:
+    return [KeyRow(*r) for r in conn.execute(select(*_KEY_COLUMNS).order_by(keys.c.id))]
+
+
+def active_key(conn: Connection, purpose: str, org_id: int | None) -> KeyRow | None:
+    """The newest active KEK for the purpose (and owner): the one new data keys are wrapped under."""
+    owner = keys.c.org_id.is_(None) if org_id is None else keys.c.org_id == org_id
+    found = conn.execute(
+        select(*_KEY_COLUMNS)
+        .where(keys.c.purpose == purpose, owner, keys.c.state == ACTIVE)
+        .order_by(keys.c.id.desc())
+        .limit(1)
+    ).first()
+    return KeyRow(*found) if found else None
+
+
+def set_key(conn: Connection, key_id: int, **values: object) -> None:
+    conn.execute(update(keys).where(keys.c.id == key_id).values(**values))
+
+
+def add_usage(conn: Connection, counts: dict[int, int]) -> None:
+    for key_id, count in counts.items():
+        conn.execute(update(keys).where(keys.c.id == key_id).values(usage_count=keys.c.usage_count + count))
+
+
+def add_data_key(conn: Connection, kek_id: int, wrapped: bytes, now: int) -> int:
+    inserted = conn.execute(
+        insert(data_keys).values(kek_id=kek_id, wrapped=wrapped, created=now).returning(data_keys.c.id)
+    )
+    return int(inserted.scalar_one())
+
+
+def data_key(conn: Connection, data_key_id: int) -> tuple[DataKeyRow, KeyRow] | None:
+    """The wrapped data key with the KEK row that wraps it now (as one read: a rotation moves both)."""
+    found = conn.execute(
+        select(data_keys.c.id, data_keys.c.kek_id, data_keys.c.wrapped, *_KEY_COLUMNS)
+        .join(keys, keys.c.id == data_keys.c.kek_id)
+        .where(data_keys.c.id == data_key_id)
+    ).first()
+    if found is None:
+        return None
+    return DataKeyRow(*found[:3]), KeyRow(*found[3:])
+
+
+def data_keys_under(conn: Connection, kek_id: int, limit: int) -> list[DataKeyRow]:
+    rows = conn.execute(
+        select(data_keys.c.id, data_keys.c.kek_id, data_keys.c.wrapped)
+        .where(data_keys.c.kek_id == kek_id)
+        .order_by(data_keys.c.id)
+        .limit(limit)
+    )
+    return [DataKeyRow(*r) for r in rows]
+
+
+def count_data_keys(conn: Connection, kek_id: int) -> int:
+    return int(conn.execute(select(func.count()).where(data_keys.c.kek_id == kek_id)).scalar_one())
+
+
+def rewrap(conn: Connection, data_key_id: int, from_kek: int, to_kek: int, wrapped: bytes) -> bool:
+    """Move one data key to another KEK, only if it is still under `from_kek` (a concurrent rotation
+    that moved it first wins); True if this call moved it."""
+    moved = conn.execute(
+        update(data_keys)
+        .where(data_keys.c.id == data_key_id, data_keys.c.kek_id == from_kek)
+        .values(kek_id=to_kek, wrapped=wrapped)
+    )
+    return moved.rowcount == 1
+
+
+def sealed_jobs_under(conn: Connection, kek_id: int) -> int:
+    """Intake jobs whose sealed results depend on the KEK (what destroying it makes unreadable)."""
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(intake_jobs.join(data_keys, data_keys.c.id == intake_jobs.c.data_key_id))
+            .where(data_keys.c.kek_id == kek_id, intake_jobs.c.sealed.is_not(None))
+        ).scalar_one()
+    )
