@@ -89,6 +89,8 @@ def test_a_sealed_result_copied_into_another_job_is_refused(world: World) -> Non
         conn.execute(update(intake_jobs).where(intake_jobs.c.id == two).values(data_key_id=data_key_id, sealed=sealed))
     with pytest.raises(keyring.KeyUnusable, match="does not authenticate"):
         intake.view(world.hub, world.principals["bank-a"], two)
+    listed = {j["id"]: j for j in intake.jobs_of(world.hub, world.principals["bank-a"])}
+    assert listed[two]["title"] is None and listed[one]["status"] == "done"  # the list still works
     assert SECRET in str(intake.view(world.hub, world.principals["bank-a"], one)["result"])
 
 
@@ -380,3 +382,25 @@ def test_a_job_stored_in_clear_before_0015_still_reads(world: World) -> None:
     again = intake.view(world.hub, world.principals["bank-a"], job)
     assert [i["value"] for i in again["result"]["indicators"]] == [i["value"] for i in clear["result"]["indicators"]]
     assert intake.jobs_of(world.hub, world.principals["bank-a"])[0]["title"] == "legacy"
+
+
+def test_switching_provider_keeps_old_keys_working_and_rotation_moves_them(
+    world: World, settings: Settings, softhsm: Token
+) -> None:
+    job = _upload(world)
+    local = _intake_key(world.hub)
+    hsm = replace(
+        settings,
+        key_provider="pkcs11",
+        key_pkcs11_library=softhsm.library,
+        key_pkcs11_token=softhsm.label,
+        key_pkcs11_pin=softhsm.pin,
+    )
+    switched = Hub(hsm, world.hub.engine)
+    assert SECRET in str(intake.view(switched, world.principals["bank-a"], job)["result"])  # still the key file
+    rotated = hub_keys.rotate(switched, local.id)
+    with read_transaction(switched.engine) as conn:
+        moved = store.key(conn, rotated.new)
+    assert moved is not None and moved.provider == "pkcs11" and rotated.rewrapped == 1
+    hub_keys.destroy(switched, local.id)  # the key file's key is no longer needed
+    assert SECRET in str(intake.view(switched, world.principals["bank-a"], job)["result"])

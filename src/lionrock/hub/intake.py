@@ -161,10 +161,11 @@ def _opened(conn: Connection, hub: Hub, row: jobs.JobRow) -> jobs.JobRow:
 
 
 def _title(conn: Connection, hub: Hub, row: jobs.JobRow) -> str | None:
-    """The title for a list: a job whose key was destroyed is listed without one."""
+    """The title for a list: a job whose key was destroyed, or whose sealed result does not open, is
+    listed without one (opening the job itself says why)."""
     try:
         return _opened(conn, hub, row).title
-    except Gone:
+    except (Gone, keyring.KeyUnusable):
         return None
 
 
