@@ -10,7 +10,8 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from lionrock.hub.audit_keys import MAC_SUFFIX, KeyFileError, create_secret_file, key_paths
+from lionrock.crypto.files import create_secret_file
+from lionrock.hub.audit_keys import MAC_SUFFIX, KeyFileError, key_paths
 from lionrock.hub.backup_format import KEY_BYTES
 from lionrock.settings import Settings
 
