@@ -7,7 +7,6 @@ from dataclasses import asdict, dataclass
 
 from sqlalchemy import Connection, delete, func, select, update
 
-from lionrock.store.fraud import StoredReport
 from lionrock.store.schema import fraud_prf_index as index
 from lionrock.store.schema import fraud_prf_usage as usage
 from lionrock.store.schema import fraud_reports as reports
@@ -25,7 +24,6 @@ class BucketEntry:
     identifier_id: str
     tag: bytes
     kind: str
-    reports: tuple[StoredReport, ...]
 
 
 def indexed(conn: Connection, identifier_ids: Sequence[str]) -> set[str]:
@@ -61,7 +59,7 @@ def unindexed(conn: Connection, limit: int) -> list[str]:
 
 
 def bucket(conn: Connection, prefix: int, limit: int) -> list[BucketEntry] | None:
-    """Every indexed identifier under `prefix` with its kind and reports; None when there are more
+    """Every indexed identifier under `prefix` with its kind; None when there are more
     than `limit` of them (the caller refuses rather than answer with part of a bucket)."""
     q = select(index.c.identifier_id, index.c.tag).where(index.c.prefix == prefix).limit(limit + 1)
     tags = {row[0]: bytes(row[1]) for row in conn.execute(q)}
@@ -69,23 +67,10 @@ def bucket(conn: Connection, prefix: int, limit: int) -> list[BucketEntry] | Non
         return None
     if not tags:
         return []
-    found: dict[str, list[StoredReport]] = {}
-    kinds: dict[str, str] = {}
-    q2 = select(
-        reports.c.identifier_id,
-        reports.c.kind,
-        reports.c.org_id,
-        reports.c.scam_type,
-        reports.c.role,
-        reports.c.reported,
-        reports.c.confidence,
-    ).where(reports.c.identifier_id.in_(sorted(tags)))
-    for ident, kind, *rest in conn.execute(q2):
-        kinds[ident] = kind
-        found.setdefault(ident, []).append(StoredReport(ident, *rest))
-    return [
-        BucketEntry(ident, tags[ident], kinds[ident], tuple(found[ident])) for ident in sorted(tags) if ident in kinds
-    ]
+    # The kinds only: the hub's shared assessment (hub.fraud.assessments) reads the reports itself.
+    q2 = select(reports.c.identifier_id, reports.c.kind).where(reports.c.identifier_id.in_(sorted(tags))).distinct()
+    kinds = {ident: kind for ident, kind in conn.execute(q2)}
+    return [BucketEntry(ident, tags[ident], kinds[ident]) for ident in sorted(tags) if ident in kinds]
 
 
 def evaluations(conn: Connection, org_id: int, window_start: int) -> int:
