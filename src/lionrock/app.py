@@ -23,6 +23,7 @@ from lionrock.rest.fraud import router as fraud_router
 from lionrock.rest.fraud_disputes import router as fraud_disputes_router
 from lionrock.rest.fraud_private import router as fraud_private_router
 from lionrock.rest.intake import router as intake_router
+from lionrock.rest.pseudonyms import router as pseudonyms_router
 from lionrock.settings import Settings
 from lionrock.taxii.api import router as taxii_router
 from lionrock.taxii.media import taxii_error
@@ -102,6 +103,7 @@ def create_app(settings: Settings | None = None, hub: Hub | None = None, *, reco
     app.include_router(fraud_router)  # first: routes are tried in order, and the pre-payment check is the hot path
     app.include_router(rest_router)
     app.include_router(intake_router)
+    app.include_router(pseudonyms_router)
     app.include_router(advisories_router)
     app.include_router(fraud_disputes_router)
     app.include_router(fraud_private_router)

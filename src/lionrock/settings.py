@@ -87,6 +87,9 @@ class Settings:
     """Retention: days after it was added when a sighting object is deleted (0: never)."""
     retention_notification_days: int = 180
     """Retention: days after it was left when an inbox notification that has been read is deleted (0: never)."""
+    pseudonym_reveals_per_hour: int = 30
+    """Reveals of the value behind a pseudonym one organisation may ask for in an hour, refused ones
+    included (docs/pseudonyms.md); beyond, 429. Bounds what a stolen law-enforcement token can read."""
 
     @classmethod
     def from_env(cls, env: dict[str, str] | None = None, **overrides: object) -> Settings:

@@ -31,6 +31,7 @@ REPORT = (
     f"The {SECRET} crew ran its C2 at hxxps://pay-hk[.]example-bank.com/login and 203.0.113.50. "
     "The victim's HKID A123456(3) leaked."
 ).encode()
+NO_PERSONAL_DATA = b"Another report about 198.51.100.7 only."
 DAY_US = 86_400 * 1_000_000
 
 
@@ -109,7 +110,11 @@ def test_one_data_key_per_job_under_one_intake_kek_with_usage_counted(world: Wor
         intake.view(world.hub, world.principals["bank-a"], job)
     infos = hub_keys.list_keys(world.hub)
     assert [(i.key.purpose, i.key.state, i.key.provider, i.data_keys) for i in infos] == [
-        ("intake", "active", "local", 2)
+        ("intake", "active", "local", 2),
+        # the victim's HKID: the pseudonym HMAC key, and one data key sealing the value (the second
+        # upload holds the same value, so it seals nothing new): docs/pseudonyms.md
+        ("pseudonym", "active", "local", 1),
+        ("pseudonym-value", "active", "local", 1),
     ]
     assert infos[0].key.usage_count >= 2 + 4  # two wraps, at least one unwrap per upload check and view
 
@@ -235,7 +240,8 @@ def test_every_key_action_is_audited(world: World) -> None:
     hub_keys.review(world.hub)
     hub_keys.destroy(world.hub, rotated.new, force=True)
     keys_actions = [a for a in _actions(world.hub) if a.startswith("key.")]
-    expected = ["key.create", "key.create", "key.rotate", "key.rotated", "key.retire", "key.review", "key.destroy"]
+    # intake, pseudonym (the HMAC key: the report names a victim's HKID), pseudonym-value, the successor
+    expected = ["key.create"] * 4 + ["key.rotate", "key.rotated", "key.retire", "key.review", "key.destroy"]
     assert keys_actions == expected
     with read_transaction(world.hub.engine) as conn:
         destroyed = next(e for e in audit.entries(conn, limit=1000) if e.action == "key.destroy")
@@ -271,7 +277,7 @@ def test_the_keys_cli(settings: Settings, world: World) -> None:
         result = CliRunner().invoke(main, ["--database", settings.database_url, "keys", *args], env=env)
         return result.exit_code, result.stdout, result.stderr
 
-    _upload(world)
+    _upload(world, NO_PERSONAL_DATA)  # no pseudonym keys made: the ids below are the intake ones
     code, out, _ = cli("create", "reports", "--rotation-days", "30")
     assert code == 0 and out.strip() == "2"
     code, out, _ = cli("list")
@@ -352,7 +358,7 @@ def test_an_organisations_own_key_shreds_its_jobs_alone(world: World) -> None:
     mine, theirs = _upload(world, who="bank-a"), _upload(world, who="bank-b")
     hub_key = _intake_key(world.hub)  # the hub's intake key, made for bank-b's upload
     assert hub_key.id != own.id and hub_key.org_id is None
-    counts = {i.key.id: i.data_keys for i in hub_keys.list_keys(world.hub)}
+    counts = {i.key.id: i.data_keys for i in hub_keys.list_keys(world.hub) if i.key.purpose == "intake"}
     assert counts == {own.id: 1, hub_key.id: 1}
     rotated = hub_keys.rotate(world.hub, own.id)  # the successor belongs to the organisation too
     with read_transaction(world.hub.engine) as conn:

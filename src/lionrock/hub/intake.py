@@ -21,14 +21,14 @@ from sqlalchemy import Connection
 from lionrock.access.model import Audience, AudienceNames, Principal
 from lionrock.access.permissions import require_publisher
 from lionrock.errors import Conflict, Gone, Invalid, LionrockError, NotFound
-from lionrock.hub import keyring
+from lionrock.hub import keyring, pseudonyms
 from lionrock.hub.attack import attack_catalogue
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
 from lionrock.hub.intake_pool import IntakePool, Job, Outcome, PoolConfig
 from lionrock.hub.publish import PublishRequest, PublishResult, publish_in
 from lionrock.intake.document import Limits
-from lionrock.intake.draft import Extraction, draft_bundle
+from lionrock.intake.draft import Extraction, draft_bundle, replacements
 from lionrock.intake.results import from_json
 from lionrock.intake.review import edited_value, masked, segments
 from lionrock.intake.worker import Task
@@ -136,9 +136,12 @@ def _store_sealed(hub: Hub, job_id: str, result: bytes) -> None:
     found = orjson.loads(result).get("title")
     title = str(found)[:500] if found else None
     plain = orjson.dumps({"result": result.decode(), "title": title})
+    personal = [(p.type, p.value) for p in from_json(orjson.loads(result)).personal]
     with write_transaction(hub.engine) as conn:
         org_id = jobs.org_of(conn, job_id)
         data_key_id, sealed = keyring.seal(conn, hub, KEY_PURPOSE, plain, _aad(job_id), org_id)
+        if org_id is not None:
+            pseudonyms.record_values(conn, hub, org_id, job_id, personal)
         jobs.transition(
             conn, job_id, [jobs.RUNNING], status=jobs.DONE, progress=100, data_key_id=data_key_id, sealed=sealed
         )
@@ -176,9 +179,17 @@ def _load(conn: Connection, hub: Hub, who: Principal, job_id: str) -> jobs.JobRo
     return _opened(conn, hub, row)
 
 
-def _job(hub: Hub, who: Principal, job_id: str) -> jobs.JobRow:
+def _job(hub: Hub, who: Principal, job_id: str) -> tuple[jobs.JobRow, dict[str, str]]:
+    """The job, and the pseudonym of each of its personal values (value -> pseudonym id)."""
     with read_transaction(hub.engine) as conn:
-        return _load(conn, hub, who, job_id)
+        row = _load(conn, hub, who, job_id)
+        return row, _pseudonyms(conn, hub, row)
+
+
+def _pseudonyms(conn: Connection, hub: Hub, row: jobs.JobRow) -> dict[str, str]:
+    if row.status != jobs.DONE or row.result is None:
+        return {}
+    return pseudonyms.pseudonyms_for(conn, hub, [(p.type, p.value) for p in _extraction(row).personal])
 
 
 def _not_reviewable(row: jobs.JobRow) -> Conflict:
@@ -238,10 +249,10 @@ def jobs_of(hub: Hub, who: Principal, limit: int = 50) -> list[dict[str, Any]]:
 def view(hub: Hub, who: Principal, job_id: str) -> dict[str, Any]:
     """The job's status and, once done, its findings (each with a key to decide on) and draft."""
     purge_expired(hub)
-    return _view(_job(hub, who, job_id))
+    return _view(*_job(hub, who, job_id))
 
 
-def _view(row: jobs.JobRow) -> dict[str, Any]:
+def _view(row: jobs.JobRow, names: dict[str, str]) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": row.id,
         "filename": row.filename,
@@ -266,8 +277,9 @@ def _view(row: jobs.JobRow) -> dict[str, Any]:
             item["accepted"] = item["key"] not in decisions["rejected"]
         for item in result["personal_data"]:
             item["kept"] = item["value"] in decisions["keep_personal"]
+            item["pseudonym"] = names.get(item["value"])
         out["result"] = result
-        out["draft"] = _draft(ex, row, decisions, us_to_timestamp(row.created))
+        out["draft"] = _draft(ex, row, decisions, us_to_timestamp(row.created), names)
     if row.status == jobs.PUBLISHED:
         out["published_ids"] = _published_ids(row)
     return out
@@ -277,29 +289,34 @@ def review(hub: Hub, who: Principal, job_id: str) -> dict[str, Any]:
     """`view` for a person: each piece of evidence also as segments (the finding marked in its
     sentence, personal data not kept redacted), personal values masked unless kept."""
     purge_expired(hub)
-    row = _job(hub, who, job_id)
-    out = _view(row)
+    row, names = _job(hub, who, job_id)
+    out = _view(row, names)
     result = out.get("result")
     if result is None:
         return out
-    secrets = [p["value"] for p in result["personal_data"] if not p["kept"]]
-    # and how each was written in the report (an HKID's brackets and spaces)
-    secrets += [p.as_written for p in _extraction(row).personal if p.value in secrets]
+    kept = frozenset(p["value"] for p in result["personal_data"] if p["kept"])
+    # each value not kept, as normalised and as written in the report (an HKID's brackets and spaces)
+    instead = replacements(_extraction(row).personal, kept, names)
+    secrets = list(instead)
+    shown = {needle.lower(): mark for needle, mark in instead.items()}
     for item in result["indicators"]:
         marks = [item.get("as_written", ""), item["value"]]
         for e in item["evidence"]:
-            e["segments"] = segments(e["text"], marks, secrets)
+            e["segments"] = segments(e["text"], marks, secrets, shown)
     for item in result["techniques"]:
         for e in item["evidence"]:
-            e["segments"] = segments(e["text"], [item["name"], item["id"]], secrets)
+            e["segments"] = segments(e["text"], [item["name"], item["id"]], secrets, shown)
     for item in result["personal_data"]:
         item["shown"] = item["value"] if item["kept"] else masked(item["value"])
         for e in item["evidence"]:
-            e["segments"] = segments(e["text"], [item["value"]] if item["kept"] else [], secrets)
+            e["segments"] = segments(e["text"], [item["value"]] if item["kept"] else [], secrets, shown)
     return out
 
 
-def _draft(ex: Extraction, row: jobs.JobRow, decisions: dict[str, list[str]], created: str) -> dict[str, Any]:
+def _draft(
+    ex: Extraction, row: jobs.JobRow, decisions: dict[str, list[str]], created: str, names: dict[str, str]
+) -> dict[str, Any]:
+    """The draft; personal values not kept are written as their pseudonyms (`names`: value -> id)."""
     return draft_bundle(
         ex,
         created=created,
@@ -307,6 +324,7 @@ def _draft(ex: Extraction, row: jobs.JobRow, decisions: dict[str, list[str]], cr
         keep_personal=frozenset(decisions["keep_personal"]),
         rejected=frozenset(decisions["rejected"]),
         edited=_edits(row),
+        pseudonyms=names,
     )
 
 
@@ -374,7 +392,8 @@ def publish_job(
         created = us_to_timestamp(hub.clock())
         if not jobs.transition(conn, job_id, [jobs.DONE], status=jobs.PUBLISHING, published=created):
             raise Conflict("the job is already published")
-        bundle = _draft(ex, row, _decisions(row), created)
+        names = _pseudonyms(conn, hub, row)
+        bundle = _draft(ex, row, _decisions(row), created, names)
         objects = [_reviewed(o) for o in bundle["objects"]]
         result = publish_in(conn, hub, who, PublishRequest(objects, audience, tlp, anonymous))
         # published: what was uploaded is no longer needed; the ids published are kept to link to

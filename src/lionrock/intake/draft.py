@@ -13,6 +13,7 @@ from lionrock.intake.document import Document
 from lionrock.intake.findings import Finding
 from lionrock.intake.indicators import extract
 from lionrock.intake.techniques import Mapper, TechniqueMatch
+from lionrock.pii.pseudonyms import shown, substitute
 from lionrock.stix.sco_ids import deterministic_id
 
 DRAFT_NAMESPACE = uuid.UUID("5c0a2bd4-4e9c-4d5e-a3c2-8f1e6f0b7a55")
@@ -97,10 +98,26 @@ def _stable_id(kind: str, *parts: str) -> str:
     return f"{kind}--{uuid.uuid5(DRAFT_NAMESPACE, '|'.join(parts))}"
 
 
-def _redact(text: str, secrets: list[str]) -> str:
-    for secret in secrets:
-        text = text.replace(secret, REDACTED)
-    return text
+def _redact(text: str, secrets: Mapping[str, str]) -> str:
+    return substitute(text, secrets)
+
+
+def replacements(
+    personal: list[Finding], keep_personal: frozenset[str], pseudonyms: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """What each personal value not kept is replaced by, as written and as normalised: its pseudonym
+    (`[PHONE-…]`, the same in every document) where one is given, else the redaction mark."""
+    given = pseudonyms or {}
+    out: dict[str, str] = {}
+    for p in personal:
+        if p.value in keep_personal:
+            continue
+        mark = shown(given[p.value]) if p.value in given else REDACTED
+        # evidence sentences have their whitespace collapsed: a value written across a line break too
+        for needle in (p.as_written, " ".join(p.as_written.split()), p.value):
+            if needle:
+                out.setdefault(needle, mark)
+    return out
 
 
 def draft_bundle(
@@ -111,15 +128,16 @@ def draft_bundle(
     keep_personal: frozenset[str] = frozenset(),
     rejected: frozenset[str] = frozenset(),
     edited: Mapping[str, str] | None = None,
+    pseudonyms: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
     """A draft bundle: a Report whose object_refs hold Indicators (with observables), Vulnerabilities
     and the ATT&CK attack-patterns, each carrying its evidence and the machine-extracted label.
     Personal data is left out and redacted from evidence unless kept (by value). `edited` maps a
-    finding's key (`type:value` as extracted) to the value the analyst corrected it to."""
+    finding's key (`type:value` as extracted) to the value the analyst corrected it to. `pseudonyms`
+    maps a personal value to its pseudonym id: the value is written as that pseudonym (in evidence, notes
+    and the report's name) instead of the redaction mark."""
     doc_key = ex.key
-    secrets = [p.as_written for p in ex.personal if p.value not in keep_personal] + [
-        p.value for p in ex.personal if p.value not in keep_personal
-    ]
+    secrets = replacements(ex.personal, keep_personal, pseudonyms)
     common = {"spec_version": "2.1", "created": created, "modified": created}
     objects: list[dict[str, Any]] = []
     refs: list[str] = []
@@ -203,7 +221,7 @@ def draft_bundle(
         "type": "report",
         "id": _stable_id("report", doc_key),
         **common,
-        "name": name,
+        "name": _redact(name, secrets),
         "published": created,
         "report_types": ["threat-report"],
         "labels": MACHINE_LABELS,
@@ -212,4 +230,4 @@ def draft_bundle(
     return {"type": "bundle", "id": _stable_id("bundle", doc_key, created), "objects": [report, *objects]}
 
 
-__all__ = ["Extraction", "Technique", "draft_bundle", "observable", "run_extraction"]
+__all__ = ["Extraction", "Technique", "draft_bundle", "observable", "replacements", "run_extraction"]

@@ -30,7 +30,8 @@ INDICATOR_TYPES = [
 
 def sentence_around(text: str, start: int, end: int, width: int = 300) -> str:
     """The sentence (or line) holding a span, whitespace collapsed, at most about 2 x width."""
-    left = max(text.rfind(". ", max(0, start - width), start) + 2, text.rfind("\n", max(0, start - width), start) + 1)
+    dot = text.rfind(". ", max(0, start - width), start)
+    left = max(dot + 2 if dot >= 0 else 0, text.rfind("\n", max(0, start - width), start) + 1)
     left = max(left, start - width, 0)
     candidates = [i for i in (text.find(". ", end, end + width), text.find("\n", end, end + width)) if i >= 0]
     right = min(candidates) + 1 if candidates else min(len(text), end + width)

@@ -3,7 +3,7 @@ redacted segments, and personal data masked. Pure: the web page only escapes and
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
@@ -35,10 +35,14 @@ def _spans(text: str, needles: Iterable[str]) -> list[tuple[int, int]]:
     return found
 
 
-def segments(text: str, highlight: Iterable[str], secrets: Iterable[str]) -> list[Segment]:
+def segments(
+    text: str, highlight: Iterable[str], secrets: Iterable[str], shown: Mapping[str, str] | None = None
+) -> list[Segment]:
     """`text` cut into segments: each secret (personal data) becomes a redacted segment holding no
-    part of it, then each highlighted string (the finding as written, or its value) is marked.
-    Matching ignores case; a secret wins over a highlight that overlaps it."""
+    part of it (only what `shown` maps the secret, lower-cased, to: its pseudonym), then each highlighted
+    string (the finding as written, or its value) is marked. Matching ignores case; a secret wins
+    over a highlight that overlaps it."""
+    instead = shown or {}
     hidden = _merge(_spans(text, secrets))
     marked = [s for s in _merge(_spans(text, highlight)) if not any(s[0] < e and b < s[1] for b, e in hidden)]
     cuts = sorted([(b, e, REDACTED) for b, e in hidden] + [(b, e, MARK) for b, e in marked])
@@ -49,7 +53,8 @@ def segments(text: str, highlight: Iterable[str], secrets: Iterable[str]) -> lis
             continue
         if begin > at:
             out.append(Segment(text[at:begin], PLAIN))
-        out.append(Segment("" if kind == REDACTED else text[begin:end], kind))
+        covered = text[begin:end]
+        out.append(Segment(instead.get(covered.lower(), "") if kind == REDACTED else covered, kind))
         at = end
     if at < len(text):
         out.append(Segment(text[at:], PLAIN))

@@ -392,3 +392,29 @@ data_keys = Table(
     Column("created", BigInteger, nullable=False),
 )
 Index("ix_data_keys_kek", data_keys.c.kek_id)
+
+# Keyed pseudonyms of personal values (0016, docs/pseudonyms.md): the value sealed under a data key of
+# purpose "pseudonym-value" (AAD names the pseudonym), never in clear; key_id: the data key holding the
+# HMAC key that made the pseudonym.
+pseudonyms = Table(
+    "pseudonyms",
+    metadata,
+    Column("pseudonym", String(40), primary_key=True),
+    Column("kind", String(32), nullable=False),
+    Column("key_id", Integer, nullable=False),
+    Column("data_key_id", Integer, nullable=False),
+    Column("sealed", LargeBinary, nullable=False),
+    Column("first_seen", BigInteger, nullable=False),
+)
+
+# Which organisations submitted a document holding the value: they may reveal it.
+pseudonym_sources = Table(
+    "pseudonym_sources",
+    metadata,
+    Column("pseudonym", String(40), ForeignKey("pseudonyms.pseudonym", ondelete="CASCADE"), primary_key=True),
+    Column("org_id", Integer, ForeignKey("orgs.id", ondelete="CASCADE"), primary_key=True),
+    Column("job_id", String(36), nullable=False),
+    Column("first_seen", BigInteger, nullable=False),
+)
+# reveals per organisation per hour are counted from the audit log
+Index("ix_audit_action_org_at", audit.c.action, audit.c.org_id, audit.c.at)
