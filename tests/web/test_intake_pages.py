@@ -1,4 +1,4 @@
-"""Report intake pages: upload, progress, review with evidence marked and personal data redacted,
+"""Report intake pages: upload, progress, review with evidence marked and personal data pseudonymised,
 decisions, publish to a sharing group; jobs are the uploading organisation's only."""
 
 from __future__ import annotations
@@ -68,9 +68,10 @@ def test_upload_review_publish_to_the_circle(web: TestClient, world: World, pass
     assert "<mark>203.0.113.50</mark>" in text
     assert "<mark>hxxps://pay-hk[.]example-bank.com/login</mark>" in text
     assert "<script>alert(1)</script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
-    # personal data: flagged, masked, redacted from evidence
+    # personal data: flagged, masked, written as its pseudonym in evidence (a link to the reveal page)
     assert "A123456" not in text
-    assert "[redacted]" in text and "hkid" in text
+    assert re.search(r'<a class="pseudonym" href="/web/pseudonyms/HKID-[0-9A-Z]{16}">\[HKID-[0-9A-Z]{16}\]</a>', text)
+    assert "hkid" in text
     assert "<progress" not in text
     # the job list shows it
     listing = web.get("/web/intake").text
@@ -183,7 +184,7 @@ def test_the_chinese_review_page(web: TestClient, world: World, passwords: dict[
     home = web.get("/web/")
     web.post("/web/language", data={"csrf": csrf_of(home), "language": "zh-HK", "next": "/web/"})
     page = _wait(web, job).text
-    assert "審閱報告" in page and "指標" in page and "個人資料" in page and "已遮蓋" in page
+    assert "審閱報告" in page and "指標" in page and "個人資料" in page and "以代號取代" in page
 
 
 def test_corrections_over_rest(web: TestClient, world: World) -> None:

@@ -19,6 +19,7 @@ from lionrock.web import advisories as advisory_pages
 from lionrock.web import fraud as fraud_pages
 from lionrock.web import fraud_disputes as fraud_dispute_pages
 from lionrock.web import intake as intake_pages
+from lionrock.web import pseudonyms as pseudonym_pages
 from lionrock.web.context import (
     N_,
     SignInRequired,
@@ -164,6 +165,7 @@ _PAGES: list[APIRouter] = [
     audit.router,
     search_router,
     intake_pages.router,
+    pseudonym_pages.router,
     advisory_pages.router,
     sector.router,
     fraud_pages.router,
