@@ -11,17 +11,18 @@ from pathlib import Path
 import orjson
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from lionrock.access.model import AudienceNames
-from lionrock.hub import Hub, intake, pseudonyms
+from lionrock.hub import Hub, intake, keyring, pseudonyms
 from lionrock.hub import keys as hub_keys
 from lionrock.settings import Settings
 from lionrock.stix.tlp import Tlp
 from lionrock.store import audit
 from lionrock.store import keys as key_store
-from lionrock.store.engine import read_transaction
+from lionrock.store.engine import read_transaction, write_transaction
 from lionrock.store.schema import objects
+from lionrock.store.schema import pseudonyms as pseudonym_table
 from tests.conftest import PG_URL, World
 
 ONE = (
@@ -256,3 +257,27 @@ def test_huge_inputs_on_the_reveal_endpoint_are_refused(client: TestClient, worl
     assert long_path.status_code == 404
     anonymous = client.post(f"/api/v1/pseudonyms/{pid}/reveal")
     assert anonymous.status_code == 401
+
+
+def test_a_sealed_value_copied_onto_another_pseudonym_does_not_open(client: TestClient, world: World) -> None:
+    names = _names(world, _upload(world, ONE))
+    hkid, phone = names["A123456(3)"], names["+85291234567"]
+    with write_transaction(world.hub.engine) as conn:
+        sealed = conn.execute(select(pseudonym_table.c.sealed).where(pseudonym_table.c.pseudonym == phone)).scalar()
+        conn.execute(update(pseudonym_table).where(pseudonym_table.c.pseudonym == hkid).values(sealed=sealed))
+    with pytest.raises(keyring.KeyUnusable):
+        pseudonyms.reveal(world.hub, world.principals["bank-a"], hkid, None)
+    assert [e.action for e in _entries(world.hub)][-1] == "pseudonym.reveal_refused"
+
+
+def test_destroying_the_value_key_makes_values_unrevealable_410_and_others_still_get_404(
+    client: TestClient, world: World
+) -> None:
+    pid = _names(world, _upload(world, ONE))["A123456(3)"]
+    with read_transaction(world.hub.engine) as conn:
+        kek = key_store.active_key(conn, pseudonyms.VALUE_PURPOSE, None)
+    assert kek is not None
+    hub_keys.destroy(world.hub, kek.id, force=True)
+    assert _reveal(client, world, "bank-a", pid).status_code == 410
+    assert _reveal(client, world, "bank-b", pid).status_code == 404
+    assert _names(world, _upload(world, ONE))["A123456(3)"] == pid  # the HMAC key is another key: unchanged
