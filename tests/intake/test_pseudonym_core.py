@@ -8,7 +8,7 @@ import pytest
 
 from lionrock.intake.document import Document
 from lionrock.intake.draft import REDACTED, draft_bundle, run_extraction
-from lionrock.pii.pseudonyms import BITS, canonical, parse, pseudonym, shown, substitute
+from lionrock.pii.pseudonyms import BITS, canonical, found_in, parse, pseudonym, shown, substitute
 
 KEY = bytes(range(32))
 OTHER_KEY = bytes(range(1, 33))
@@ -128,3 +128,9 @@ def test_without_a_pseudonym_the_redaction_mark_remains() -> None:
     ex = run_extraction(Document(REPORT, "text"))
     draft = str(draft_bundle(ex, created=CREATED, name="r"))
     assert "A123456" not in draft and "A 123456" not in draft and REDACTED in draft
+
+
+def test_found_in_lists_bracketed_pseudonyms_once_and_nothing_else() -> None:
+    one, two = pseudonym(KEY, "hkid", "A123456(3)"), pseudonym(KEY, "phone-number", "91234567")
+    text = f"x [{one}] y [{two}] z [{one}] {one} [ROOT-{'0' * 16}] [{two.lower()}]"
+    assert found_in(text) == [one, two]

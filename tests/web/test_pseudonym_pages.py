@@ -9,8 +9,10 @@ import time
 
 from fastapi.testclient import TestClient
 
-from lionrock.access.model import Role
+from lionrock.access.model import AudienceNames, Role
+from lionrock.hub import intake
 from lionrock.hub.users import add_user
+from lionrock.stix.tlp import Tlp
 from tests.conftest import World
 from tests.web.helpers import csrf_of, sign_in
 
@@ -91,3 +93,23 @@ def test_a_malformed_pseudonym_is_the_same_404(web: TestClient, passwords: dict[
     sign_in(web, "alice", passwords["alice"])
     assert web.get("/web/pseudonyms/" + "x" * 5000).status_code == 404
     assert web.get("/web/pseudonyms/%3Cscript%3E").status_code == 404
+
+
+def test_a_published_object_lists_its_pseudonyms_and_law_enforcement_reveals_from_there(
+    web: TestClient, world: World
+) -> None:
+    bank_a = world.principals["bank-a"]
+    job = intake.submit(world.hub, bank_a, REPORT, "r.txt", wait=True)
+    intake.publish_job(world.hub, bank_a, job, tlp=Tlp.GREEN, audience=AudienceNames(community=True), anonymous=False)
+    published = intake.view(world.hub, bank_a, job)["published_ids"]
+    indicator = next(i for i in published if i.startswith("indicator--"))
+    sign_in(web, "erin", add_user(world.hub, "bank-b", "erin", Role.READER).password)
+    page = web.get(f"/web/objects/{indicator}")
+    assert page.status_code == 200 and "A123456" not in page.text
+    found = LINK.search(page.text)
+    assert found and f"[{found.group(1)}]" in page.text
+    assert _reveal(web, found.group(1), REASON)[0] == 404  # another bank's reader
+    web.cookies.clear()
+    sign_in(web, "frank", add_user(world.hub, "police", "frank", Role.ANALYST).password)
+    status, text = _reveal(web, found.group(1), REASON)
+    assert status == 200 and "A123456(3)" in text

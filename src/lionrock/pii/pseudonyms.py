@@ -91,6 +91,14 @@ def parse(text: object) -> str | None:
     return f"{m.group(1)}-{m.group(2)}" if m else None
 
 
+_IN_TEXT = re.compile(r"\[(" + "|".join([*LABELS.values(), OTHER]) + r")-([" + _ALPHABET + r"]{16})\]")
+
+
+def found_in(text: str) -> list[str]:
+    """The pseudonym ids written (in brackets) in a text, each once, in order of first appearance."""
+    return list(dict.fromkeys(f"{m.group(1)}-{m.group(2)}" for m in _IN_TEXT.finditer(text)))
+
+
 def substitute(text: str, replacements: Mapping[str, str]) -> str:
     """`text` with every occurrence of each key (ignoring case) replaced by its value, in one pass
     (longest first), so a replacement is never itself searched again."""
@@ -106,4 +114,4 @@ def pseudonyms_of(key: bytes, values: Iterable[tuple[str, str]]) -> dict[str, st
     return {value: pseudonym(key, kind, value) for kind, value in values}
 
 
-__all__ = ["BITS", "canonical", "label", "parse", "pseudonym", "pseudonyms_of", "shown", "substitute"]
+__all__ = ["BITS", "canonical", "found_in", "label", "parse", "pseudonym", "pseudonyms_of", "shown", "substitute"]

@@ -23,10 +23,11 @@ from lionrock.errors import BadRequest, NotFound
 from lionrock.http.paging import decode_cursor, encode_cursor
 from lionrock.hub import Hub, directory, query, sightings
 from lionrock.hub import search as hub_search
+from lionrock.pii.pseudonyms import found_in
 from lionrock.stix.tlp import Tlp
 from lionrock.web.context import N_, WebRefused, gettext, hub_of, page, page_router, principal
 from lionrock.web.graph import Edge, Node, relationship_graph
-from lionrock.web.objectview import Change, diff, pretty_json, properties, title_of, tlp_look
+from lionrock.web.objectview import Change, as_json, diff, pretty_json, properties, title_of, tlp_look
 
 router = page_router()
 
@@ -329,6 +330,7 @@ def _object_data(hub: Hub, who: Principal, stix_id: str) -> dict[str, Any]:
         "seen": seen,
         "history": list(reversed(history)),
         "raw": pretty_json(obj),
+        "pseudonyms": found_in(as_json(obj))[:100],
         "graph_parts": (center, list(nodes.values()), edges),
     }
 
