@@ -30,11 +30,18 @@ def test_words_of_a_pattern_and_prose() -> None:
 
 
 def test_search_tokens_are_spaced_hex_with_no_clear_word() -> None:
-    text = blind.search_tokens(KEY, "operation tamarind 198.51.100.7", ["198.51.100.7"])
+    text = blind.search_tokens(KEY, "operation tamarind [ipv4-addr:value = '198.51.100.7']", literals=True)
     assert text.startswith(" ") and text.endswith(" ")
     assert "tamarind" not in text and "198.51" not in text  # (hex tokens hold no dot)
     for token in text.split():
         assert token[0] in "wl" and len(token) == 17 and int(token[1:], 16) >= 0
+    assert blind.literal_token(KEY, blind.literal_form("198.51.100.7")) in text.split()
+
+
+def test_a_quoted_observable_is_looked_for_as_written_in_the_pattern() -> None:
+    text = blind.search_tokens(KEY, "[file:name = 'it\\'s.exe']", literals=True)
+    assert blind.literal_token(KEY, blind.literal_form("it's.exe")) in text.split()
+    assert blind.literal_token(KEY, "x") not in blind.search_tokens(KEY, "['x']", literals=False)
 
 
 @given(st.text(max_size=200))

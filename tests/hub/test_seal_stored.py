@@ -71,7 +71,7 @@ def test_clear_versions_are_sealed_online_and_read_back_the_same(world: World) -
         while not stop.is_set():
             try:
                 seen.append(_answers(world))
-            except BaseException as exc:  # noqa: BLE001 - reported below
+            except BaseException as exc:
                 failures.append(exc)
 
     thread = threading.Thread(target=reader)

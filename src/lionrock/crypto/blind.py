@@ -21,6 +21,7 @@ _RUN = re.compile(r"[^\s'\"\[\]()<>{},;]+")
 _INNER = re.compile(r"[^\w.@-]+")
 _WORD = re.compile(r"\w+")
 _STRIP = ".:/-=+!?*&#"
+_QUOTED = re.compile(r"'((?:[^'\\]|\\.)*)'")
 
 
 def blind_value(key: bytes, value: str) -> str:
@@ -29,9 +30,8 @@ def blind_value(key: bytes, value: str) -> str:
 
 
 def literal_token(key: bytes, literal: str) -> str:
-    """The token of a string literal of an indicator's pattern (lower-cased), as observable search looks
-    for it."""
-    return "l" + _prf(key, b"l|" + _utf8(literal.lower()))
+    """The token of a quoted string of an indicator's search text, as written (escapes included)."""
+    return "l" + _prf(key, b"l|" + _utf8(literal))
 
 
 def word_token(key: bytes, word: str) -> str:
@@ -79,25 +79,36 @@ def _dotted(part: str) -> list[str]:
     labels = part.split(".")
     if not 1 < len(labels) <= MAX_LABELS:
         return []
-    return labels + [".".join(labels[:i]) for i in range(2, len(labels))] + [
-        ".".join(labels[i:]) for i in range(1, len(labels) - 1)
-    ]
+    return (
+        labels
+        + [".".join(labels[:i]) for i in range(2, len(labels))]
+        + [".".join(labels[i:]) for i in range(1, len(labels) - 1)]
+    )
 
 
-def search_tokens(key: bytes, text: str, literals: list[str]) -> str:
-    """`search_text` of a sealed row: the blind tokens of its words and pattern literals, space-separated
-    with a space at each end so that a token is found as ` <token> `."""
+def search_tokens(key: bytes, text: str, *, literals: bool) -> str:
+    """`search_text` of a sealed row from the clear one (already lower-cased): the blind tokens of its
+    words and, with `literals` (indicators), of its quoted strings as written (observable search looks
+    for `'<form>'` in a clear row's text; `literal_form` gives what to look for in a sealed one). Space-
+    separated with a space at each end, so that a token is found as ` <token> `."""
     tokens: set[str] = set()
     cache = _run_tokens.setdefault(key, {})
     if len(cache) > _CACHED_RUNS:
         cache.clear()
-    for run in _RUN.findall(text.lower()):
+    for run in _RUN.findall(text):
         found = cache.get(run)
         if found is None:
             found = cache[run] = frozenset(word_token(key, w) for w in words(run))
         tokens |= found
-    tokens.update(literal_token(key, lit) for lit in literals)
+    if literals and "'" in text:
+        tokens.update(literal_token(key, lit) for lit in _QUOTED.findall(text))
     return " " + " ".join(sorted(tokens)[:MAX_TOKENS]) + " "
+
+
+def literal_form(form: str) -> str:
+    """A searched observable as it is written between quotes in a pattern (escaped as the clear search
+    escapes it)."""
+    return form.replace("\\", "\\\\").replace("'", "\\'")
 
 
 # The tokens of each run of text met lately, per key: bulk publishes repeat most words (a small, bounded

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 import orjson
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -24,7 +24,6 @@ from lionrock.errors import BadRequest, Gone
 from lionrock.hub import keyring
 from lionrock.hub.context import Hub
 from lionrock.hub.object_key_cache import Writing
-from lionrock.stix.patterns import PatternError, parse_pattern
 from lionrock.store import keys as key_store
 from lionrock.store import objects as objects_store
 from lionrock.store.dashboard import latest_visible
@@ -134,7 +133,7 @@ def blind_query(conn: Connection, hub: Hub, q: ObjectQuery) -> ObjectQuery:
             for word in (q.text or "").lower().split()
         ),
         blind_observables=tuple(blind.blind_value(key, form) for form in q.observables),
-        blind_literals=tuple(blind.literal_token(key, form) for form in q.observables),
+        blind_literals=tuple(blind.literal_token(key, blind.literal_form(form)) for form in q.observables),
     )
 
 
@@ -168,29 +167,14 @@ def seal_versions(conn: Connection, hub: Hub, versions: list[NewVersion], *, for
 
 def seal_one(v: NewVersion, key: bytes, data_key_id: int, cipher: AESGCM) -> NewVersion:
     box = envelope.encrypt_with(v.body.encode(), cipher, aad(v.stix_id, v.version, v.producer_org_id), data_key_id)
-    return replace(
+    return _copy(
         v,
         body=sql_facts(v.body),
         sealed=box,
         data_key_id=data_key_id,
         value=blind.blind_value(key, v.value) if v.value is not None else None,
-        search_text=blind.search_tokens(key, v.search_text, literals(v.stix_type, v.body)),
+        search_text=blind.search_tokens(key, v.search_text, literals=v.stix_type == "indicator"),
     )
-
-
-def literals(stix_type: str, body: str) -> list[str]:
-    """The string literals of an indicator's STIX pattern (observable search looks for them)."""
-    if stix_type != "indicator":
-        return []
-    obj: dict[str, Any] = orjson.loads(body)
-    if obj.get("pattern_type") != "stix":
-        return []
-    try:
-        return [
-            c.value.lower().replace("\x00", "") for c in parse_pattern(obj.get("pattern")) if isinstance(c.value, str)
-        ]
-    except PatternError:
-        return []
 
 
 def _writing_key(conn: Connection, hub: Hub, band: tuple[int, bool], n: int) -> Writing:
@@ -248,17 +232,21 @@ def open_rows(conn: Connection, hub: Hub, rows: Sequence[R], *, strict: bool = F
             if strict:
                 raise Unreadable("this object's stored form does not authenticate: it is not shown") from exc
             continue
-        out.append(_opened(r, plain.decode()))
+        out.append(_copy(r, body=plain.decode(), sealed=None))
     if strict and gone and not out:
         raise Gone("this object's key was destroyed (crypto-shredded by its producer's key): it cannot be read")
     return out
 
 
-def _opened(row: R, body: str) -> R:
-    """The row with its body opened: a shallow copy of the frozen dataclass (dataclasses.replace re-runs
-    __init__ with every field, which cost as much as the decryption on TAXII pages)."""
+T = TypeVar("T")
+
+
+def _copy(row: T, **changes: object) -> T:
+    """A shallow copy of a frozen dataclass with some fields changed, for the hot paths:
+    dataclasses.replace re-runs __init__ with every field, which cost as much as the decryption on
+    TAXII pages."""
     copy = object.__new__(type(row))
-    copy.__dict__.update(row.__dict__, body=body, sealed=None)
+    copy.__dict__.update(row.__dict__, **changes)
     return copy
 
 
