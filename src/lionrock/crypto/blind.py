@@ -98,8 +98,8 @@ def search_tokens(key: bytes, text: str, *, literals: bool) -> str:
     for run in _RUN.findall(text):
         found = cache.get(run)
         if found is None:
-            found = cache[run] = frozenset(word_token(key, w) for w in words(run))
-        tokens |= found
+            found = cache[run] = tuple(word_token(key, w) for w in words(run))
+        tokens.update(found)
     if literals and "'" in text:
         tokens.update(literal_token(key, lit) for lit in _QUOTED.findall(text))
     return " " + " ".join(sorted(tokens)[:MAX_TOKENS]) + " "
@@ -114,4 +114,4 @@ def literal_form(form: str) -> str:
 # The tokens of each run of text met lately, per key: bulk publishes repeat most words (a small, bounded
 # cost in memory that holds nothing the process does not hold anyway while it publishes).
 _CACHED_RUNS = 50_000
-_run_tokens: dict[bytes, dict[str, frozenset[str]]] = {}
+_run_tokens: dict[bytes, dict[str, tuple[str, ...]]] = {}  # tuples of str: the GC stops tracking them
