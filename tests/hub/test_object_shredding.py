@@ -12,18 +12,20 @@ import pytest
 from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
-from lionrock.access.model import Audience
+from lionrock.access.model import Audience, Role
 from lionrock.app import create_app
 from lionrock.cli.main import main
 from lionrock.errors import Conflict
 from lionrock.hub import Hub, query
 from lionrock.hub import keys as hub_keys
 from lionrock.hub.publish import PublishRequest, publish
+from lionrock.hub.users import add_user
 from lionrock.settings import Settings
 from lionrock.stix.tlp import Tlp
 from lionrock.store.objects import ObjectQuery
 from tests.conftest import World
 from tests.factories import indicator
+from tests.web.helpers import sign_in
 
 TAXII_HEADERS = {"Accept": "application/taxii+json;version=2.1"}
 
@@ -93,6 +95,13 @@ def test_destroying_an_organisations_own_key_shreds_its_restricted_objects_alone
     assert query.list_objects(world.hub, world.principals["bank-b"], ObjectQuery(value="192.0.2.2")).items == []
     for oid in readable:
         assert client.get(f"/api/v1/objects/{oid}", headers=world.auth("bank-c")).status_code == 200
+
+    password = add_user(world.hub, "bank-c", "web-c", Role.READER).password
+    assert sign_in(client, "web-c", password).status_code == 303
+    page = client.get(f"/web/objects/{red['id']}")
+    assert page.status_code == 410 and "destroyed" in page.text
+    listed = client.get("/web/search", params={"limit": 200})
+    assert listed.status_code == 200 and red["id"] not in listed.text and green["id"] in listed.text
 
 
 def test_a_fresh_own_key_after_a_destroy_seals_new_objects_readably(world: World, settings: Settings) -> None:

@@ -17,9 +17,11 @@ from lionrock.access.model import Audience
 from lionrock.app import create_app
 from lionrock.cli.main import main
 from lionrock.hub import Hub, object_seal, query
+from lionrock.hub import keys as hub_keys
 from lionrock.hub.publish import PublishRequest, publish
 from lionrock.settings import Settings
 from lionrock.stix.tlp import Tlp
+from lionrock.store import keys as key_store
 from lionrock.store.engine import read_transaction, write_transaction
 from lionrock.store.objects import ObjectQuery
 from lionrock.store.schema import objects
@@ -219,3 +221,22 @@ _ALL = Audience(community=True)
 def test_build_world_runs_sealed_by_default(hub: Hub) -> None:
     assert hub.settings.seal_objects == "all"
     build_world(hub)
+
+
+def test_rotating_the_objects_and_blind_index_keys_keeps_reads_and_search_working(world: World) -> None:
+    ind, _ = _red(world)
+    who = world.principals["bank-b"]
+    with read_transaction(world.hub.engine) as conn:
+        keks = [key_store.active_key(conn, p, None) for p in (object_seal.PURPOSE, object_seal.BLIND_PURPOSE)]
+    for kek in keks:
+        assert kek is not None
+        assert hub_keys.rotate(world.hub, kek.id).rewrapped >= 1
+    assert query.get_object(world.hub, who, ind["id"])[0].obj == ind
+    assert [i.version.stix_id for i in query.list_objects(world.hub, who, ObjectQuery(value=VALUE)).items] == [
+        ind["id"]
+    ]
+    later = indicator("203.0.113.78")
+    publish(world.hub, world.principals["bank-a"], PublishRequest([later], _ALL, Tlp.GREEN))  # a fresh data key
+    assert [i.version.stix_id for i in query.list_objects(world.hub, who, ObjectQuery(value="203.0.113.78")).items] == [
+        later["id"]
+    ]
