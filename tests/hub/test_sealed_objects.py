@@ -240,3 +240,18 @@ def test_rotating_the_objects_and_blind_index_keys_keeps_reads_and_search_workin
     assert [i.version.stix_id for i in query.list_objects(world.hub, who, ObjectQuery(value="203.0.113.78")).items] == [
         later["id"]
     ]
+
+
+def test_destroying_the_blind_index_key_shreds_the_index_not_the_objects(world: World) -> None:
+    ind, _ = _red(world)
+    who = world.principals["bank-b"]
+    with read_transaction(world.hub.engine) as conn:
+        kek = key_store.active_key(conn, object_seal.BLIND_PURPOSE, None)
+    assert kek is not None
+    hub_keys.destroy(world.hub, kek.id, force=True)
+    assert query.list_objects(world.hub, who, ObjectQuery(value=VALUE)).items == []  # not found, no failure
+    assert query.get_object(world.hub, who, ind["id"])[0].obj == ind  # still readable
+    later = indicator("203.0.113.90")
+    publish(world.hub, world.principals["bank-a"], PublishRequest([later], _ALL, Tlp.GREEN))  # a new index key
+    found = query.list_objects(world.hub, who, ObjectQuery(value="203.0.113.90")).items
+    assert [i.version.stix_id for i in found] == [later["id"]]

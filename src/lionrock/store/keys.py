@@ -123,12 +123,12 @@ def data_keys_of(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[DataKe
 
 
 def first_data_key(conn: Connection, purpose: str) -> tuple[DataKeyRow, KeyRow] | None:
-    """The oldest data key of a purpose with its KEK (the blind-index key: one per hub; a rotation keeps
-    its id)."""
+    """The oldest data key of a purpose whose KEK is not destroyed, with that KEK (the blind-index key:
+    one per hub; a rotation keeps its id)."""
     found = conn.execute(
         select(data_keys.c.id, data_keys.c.kek_id, data_keys.c.wrapped, *_KEY_COLUMNS)
         .join(keys, keys.c.id == data_keys.c.kek_id)
-        .where(keys.c.purpose == purpose)
+        .where(keys.c.purpose == purpose, keys.c.state != DESTROYED)
         .order_by(data_keys.c.id)
         .limit(1)
     ).first()
