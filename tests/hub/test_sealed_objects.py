@@ -255,3 +255,12 @@ def test_destroying_the_blind_index_key_shreds_the_index_not_the_objects(world: 
     publish(world.hub, world.principals["bank-a"], PublishRequest([later], _ALL, Tlp.GREEN))  # a new index key
     found = query.list_objects(world.hub, who, ObjectQuery(value="203.0.113.90")).items
     assert [i.version.stix_id for i in found] == [later["id"]]
+
+
+def test_cached_data_keys_are_never_printed(world: World) -> None:
+    _red(world)
+    cache = world.hub.object_keys
+    assert cache.writing
+    for w in cache.writing.values():
+        for shown in (repr(w), repr(cache), repr(world.hub)):
+            assert repr(w.key) not in shown and w.key.hex() not in shown

@@ -20,8 +20,8 @@ class Writing:
     data_key_id: int
     kek_id: int
     wrapped: bytes
-    key: bytes
-    cipher: AESGCM
+    key: bytes = field(repr=False)  # never printed
+    cipher: AESGCM = field(repr=False)
     used: int = 0
 
 
