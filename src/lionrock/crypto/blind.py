@@ -93,12 +93,14 @@ def search_tokens(key: bytes, text: str, *, literals: bool) -> str:
     separated with a space at each end, so that a token is found as ` <token> `."""
     tokens: set[str] = set()
     cache = _run_tokens.setdefault(key, {})
-    if len(cache) > _CACHED_RUNS:
+    known = _word_tokens.setdefault(key, {})
+    if len(cache) > _CACHED or len(known) > _CACHED:
         cache.clear()
+        known.clear()
     for run in _RUN.findall(text):
         found = cache.get(run)
         if found is None:
-            found = cache[run] = tuple(word_token(key, w) for w in words(run))
+            found = cache[run] = tuple(known.get(w) or known.setdefault(w, word_token(key, w)) for w in words(run))
         tokens.update(found)
     if literals and "'" in text:
         tokens.update(literal_token(key, lit) for lit in _QUOTED.findall(text))
@@ -111,7 +113,9 @@ def literal_form(form: str) -> str:
     return form.replace("\\", "\\\\").replace("'", "\\'")
 
 
-# The tokens of each run of text met lately, per key: bulk publishes repeat most words (a small, bounded
-# cost in memory that holds nothing the process does not hold anyway while it publishes).
-_CACHED_RUNS = 50_000
-_run_tokens: dict[bytes, dict[str, tuple[str, ...]]] = {}  # tuples of str: the GC stops tracking them
+# The tokens of each run of text and of each word met lately, per key: bulk publishes repeat most words
+# and the pieces of addresses (a bounded cost in memory that holds nothing the process does not hold
+# anyway while it publishes). Tuples of str: the GC stops tracking them.
+_CACHED = 100_000
+_run_tokens: dict[bytes, dict[str, tuple[str, ...]]] = {}
+_word_tokens: dict[bytes, dict[str, str]] = {}
