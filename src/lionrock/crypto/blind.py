@@ -97,10 +97,16 @@ def search_tokens(key: bytes, text: str, *, literals: bool) -> str:
     if len(cache) > _CACHED or len(known) > _CACHED:
         cache.clear()
         known.clear()
-    for run in _RUN.findall(text):
+    for run in _RUN.findall(text):  # written out: this loop is most of what sealing costs a publish
         found = cache.get(run)
         if found is None:
-            found = cache[run] = tuple(known.get(w) or known.setdefault(w, word_token(key, w)) for w in words(run))
+            made = []
+            for w in words(run):
+                token = known.get(w)
+                if token is None:
+                    token = known[w] = word_token(key, w)
+                made.append(token)
+            found = cache[run] = tuple(made)
         tokens.update(found)
     if literals and "'" in text:
         tokens.update(literal_token(key, lit) for lit in _QUOTED.findall(text))
