@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 from unittest import mock
 
+import pytest
 from argon2 import PasswordHasher
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -66,13 +67,25 @@ pubs = st.builds(
 )
 
 
+SEAL_MODES = ("all", "off")
+"""The policy holds whether object versions are stored sealed or in clear (docs/keys.md "Object bodies")."""
+
+
 @contextmanager
-def fresh_hub() -> Iterator[Hub]:
+def fresh_hub(seal: str = "all") -> Iterator[Hub]:
     with tempfile.TemporaryDirectory() as tmp:
         url = PG_URL or f"sqlite:///{Path(tmp) / 'p.db'}"
         if PG_URL:
             _reset_postgres(PG_URL)
-        hub = Hub.open(Settings(database_url=url))
+        keys = Path(tmp) / "keys"
+        hub = Hub.open(
+            Settings(
+                database_url=url,
+                seal_objects=seal,
+                audit_key_file=str(keys / "audit-key"),
+                key_file=str(keys / "hub.keys"),
+            )
+        )
         try:
             yield hub
         finally:
@@ -173,9 +186,10 @@ def _publish(client: TestClient, world: World, scenario: list[Pub]) -> dict[str,
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(pubs, min_size=1, max_size=6))
-def test_every_read_path_obeys_the_policy(scenario: list[Pub]) -> None:
-    with fresh_hub() as hub, TestClient(create_app(hub.settings, hub)) as client:
+@pytest.mark.parametrize("seal", SEAL_MODES)
+@given(scenario=st.lists(pubs, min_size=1, max_size=6))
+def test_every_read_path_obeys_the_policy(seal: str, scenario: list[Pub]) -> None:
+    with fresh_hub(seal) as hub, TestClient(create_app(hub.settings, hub)) as client:
         world = build_world(hub)
         model = _publish(client, world, scenario)
         for org in ORG_NAMES:
@@ -223,14 +237,15 @@ _GRAPH_NODE = re.compile(r'data-stix-id="([^"]+)"')
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(pubs, min_size=1, max_size=6))
-def test_web_search_and_object_pages_obey_the_policy(scenario: list[Pub]) -> None:
+@pytest.mark.parametrize("seal", SEAL_MODES)
+@given(scenario=st.lists(pubs, min_size=1, max_size=6))
+def test_web_search_and_object_pages_obey_the_policy(seal: str, scenario: list[Pub]) -> None:
     """A signed-in user of each organisation: /web/search lists exactly what the policy lets the
     organisation see, and /web/objects/{id} answers 200 for exactly those ids, and the same 404
     page for every other one (hidden or absent alike)."""
     cheap = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)  # argon2's cost is not under test here
     with (
-        fresh_hub() as hub,
+        fresh_hub(seal) as hub,
         TestClient(create_app(hub.settings, hub)) as client,
         mock.patch.object(hub_users, "HASHER", cheap),
     ):

@@ -75,6 +75,10 @@ class Settings:
     """key_provider pkcs11: the token's user PIN."""
     key_rotation_days: int = 365
     """Days a new key-encryption key may serve before `lionrock keys review` lists it as due for rotation."""
+    seal_objects: str = "all"
+    """Which STIX object versions are stored sealed (AES-256-GCM, docs/keys.md "Object bodies"): `all`,
+    `restricted` (TLP:AMBER+STRICT and TLP:RED only) or `off`. Versions stored before keep their form until
+    `lionrock keys seal-objects`; reads open either form."""
 
     backup_key_file: str = ""
     """File holding the backup key (32 random bytes, hex) that encrypts `lionrock backup` files; created 0600

@@ -246,7 +246,7 @@ def test_every_key_action_is_audited(world: World) -> None:
     with read_transaction(world.hub.engine) as conn:
         destroyed = next(e for e in audit.entries(conn, limit=1000) if e.action == "key.destroy")
     assert destroyed.subject == str(rotated.new) and destroyed.org_id is None
-    assert orjson.loads(destroyed.detail or "{}") == {"data_keys": 1, "intake_jobs": 1, "forced": True}
+    assert orjson.loads(destroyed.detail or "{}") == {"data_keys": 1, "intake_jobs": 1, "objects": 0, "forced": True}
 
 
 def test_hostile_and_mistaken_key_commands_are_refused(world: World, settings: Settings) -> None:

@@ -11,6 +11,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from lionrock.cli.failures import friendly
 from lionrock.hub import Hub
 from lionrock.hub import keys as hub_keys
+from lionrock.hub.object_seal import seal_stored
 from lionrock.settings import Settings
 from lionrock.stix.ids import us_to_timestamp
 
@@ -86,6 +87,27 @@ def keys_rotate(ctx: click.Context, key_id: int, batch: int) -> None:
     click.echo(result.new)
 
 
+@keys_group.command("seal-objects")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=500, help="Versions sealed per transaction.")
+@click.pass_context
+@friendly
+def keys_seal_objects(ctx: click.Context, batch: int) -> None:
+    """Seal the object versions stored in clear before LIONROCK_SEAL_OBJECTS was on (all, or restricted:
+    TLP:AMBER+STRICT and TLP:RED). Online and resumable: run it again after an interruption."""
+    hub = _hub(ctx)
+    columns = (TextColumn("sealing object versions"), BarColumn(), MofNCompleteColumn())
+    try:
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("seal", total=None)
+            done = seal_stored(
+                hub, batch=batch, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    finally:
+        hub.close()
+    err.print(f"{done} object versions sealed ({hub.settings.seal_objects})")
+    click.echo(done)
+
+
 @keys_group.command("retire")
 @click.argument("key_id", type=int)
 @click.pass_context
@@ -114,9 +136,9 @@ def keys_destroy(ctx: click.Context, key_id: int, force: bool) -> None:
         hub.close()
     if done.data_keys:
         err.print(
-            f"key {key_id} destroyed: {done.data_keys} data keys are crypto-shredded and the findings of "
-            f"{done.intake_jobs} intake jobs can no longer be read by anyone (copies of the key in backups "
-            "of the key file or HSM would still open them)"
+            f"key {key_id} destroyed: {done.data_keys} data keys are crypto-shredded; the findings of "
+            f"{done.intake_jobs} intake jobs and {done.objects} stored object versions can no longer be read "
+            "by anyone (copies of the key in backups of the key file or HSM would still open them)"
         )
     else:
         err.print(f"key {key_id} destroyed; no data depended on it")

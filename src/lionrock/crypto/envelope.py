@@ -69,3 +69,27 @@ def decrypt(envelope: bytes, data_key: bytes, aad: bytes) -> bytes:
         return AESGCM(data_key).decrypt(found.nonce, envelope[HEADER_BYTES:], head + aad)
     except InvalidTag as exc:
         raise EnvelopeError("the envelope does not authenticate (tampered, misplaced, or the wrong key)") from exc
+
+
+def cipher(data_key: bytes) -> AESGCM:
+    """A prepared AES-GCM cipher of a data key, for sealing or opening many envelopes under it."""
+    if len(data_key) != DATA_KEY_BYTES:
+        raise EnvelopeError("a data key is 32 bytes")
+    return AESGCM(data_key)
+
+
+def encrypt_with(plaintext: bytes, aead: AESGCM, aad: bytes, key_id: int) -> bytes:
+    """`encrypt` with a prepared cipher (the same envelope)."""
+    head = _HEADER.pack(MAGIC, VERSION, key_id, os.urandom(NONCE_BYTES))
+    return head + aead.encrypt(head[-NONCE_BYTES:], plaintext, head + aad)
+
+
+def decrypt_with(envelope: bytes, aead: AESGCM, aad: bytes, key_id: int) -> bytes:
+    """`decrypt` with a prepared cipher; the header must also name `key_id` (the row's data key)."""
+    found = header(envelope)
+    if found.key_id != key_id:
+        raise EnvelopeError("the envelope names another data key than its row")
+    try:
+        return aead.decrypt(found.nonce, envelope[HEADER_BYTES:], envelope[:HEADER_BYTES] + aad)
+    except InvalidTag as exc:
+        raise EnvelopeError("the envelope does not authenticate (tampered, misplaced, or the wrong key)") from exc

@@ -24,6 +24,7 @@ from lionrock.errors import Forbidden, Invalid, NotFound
 from lionrock.hub.auditing import record
 from lionrock.hub.collections import ADVISORY_CHANNEL
 from lionrock.hub.context import Hub
+from lionrock.hub.object_seal import open_rows
 from lionrock.hub.publish import PublishRequest, publish_in
 from lionrock.intake.document import Document
 from lionrock.intake.draft import observable
@@ -197,10 +198,11 @@ def _is_advisory(row: store.StoredVersion, owner: int | None) -> dict[str, Any] 
     return body if isinstance(body, dict) and isinstance(body.get(BLOCK), dict) else None
 
 
-def _advisory(conn: Connection, who: Principal, advisory_id: str) -> _Advisory:
+def _advisory(conn: Connection, hub: Hub, who: Principal, advisory_id: str) -> _Advisory:
     """The owner's latest version the caller may see, or 404 (absent and hidden look the same)."""
     owner = store.owners_of(conn, [advisory_id]).get(advisory_id)
     rows = [r for r in store.versions_of(conn, visibility_for(who), advisory_id) if r.producer_org_id == owner]
+    rows = open_rows(conn, hub, rows)
     body = _is_advisory(rows[-1], owner) if rows else None
     if body is None or owner is None:
         raise NotFound(f"no advisory {advisory_id} that you may see")
@@ -239,7 +241,7 @@ def list_advisories(hub: Hub, who: Principal) -> list[dict[str, Any]]:
     """Open advisories the caller may see, newest first, each with the caller's own response."""
     q = store.ObjectQuery(types=("report",), channel=ADVISORY_CHANNEL, limit=hub.settings.page_size)
     with read_transaction(hub.engine) as conn:
-        rows = store.query_versions(conn, visibility_for(who), q)
+        rows = open_rows(conn, hub, store.query_versions(conn, visibility_for(who), q))
         owners = store.owners_of(conn, [r.stix_id for r in rows]) if rows else {}
         found = [
             _Advisory(r, body, owners[r.stix_id])
@@ -259,7 +261,7 @@ def list_advisories(hub: Hub, who: Principal) -> list[dict[str, Any]]:
 def get_advisory(hub: Hub, who: Principal, advisory_id: str) -> dict[str, Any]:
     """One advisory the caller may see, with its own response (the report itself under `report`)."""
     with read_transaction(hub.engine) as conn:
-        adv = _advisory(conn, who, advisory_id)
+        adv = _advisory(conn, hub, who, advisory_id)
         own = answers_store.answers(conn, advisory_id, who.org_id)
         publisher = members.org_by_id(conn, adv.owner)
     shown = rules.answers_shown(who, adv.owner, own)
@@ -276,7 +278,7 @@ def respond(hub: Hub, who: Principal, advisory_id: str, req: ResponseRequest) ->
     if req.exposure is not None and req.exposure not in rules.EXPOSURES:
         raise Invalid(f"exposure must be one of {', '.join(rules.EXPOSURES)}")
     with write_transaction(hub.engine) as conn:
-        adv = _advisory(conn, who, advisory_id)
+        adv = _advisory(conn, hub, who, advisory_id)
         rules.require_may_respond(who, adv.owner, adv.closed)
         old = next(iter(answers_store.answers(conn, advisory_id, who.org_id)), None)
         now = hub.clock()
@@ -295,7 +297,7 @@ def respond(hub: Hub, who: Principal, advisory_id: str, req: ResponseRequest) ->
 def responses(hub: Hub, who: Principal, advisory_id: str) -> dict[str, Any]:
     """The publisher's table: every recipient's answer, who acknowledged, who is overdue, exposure totals."""
     with read_transaction(hub.engine) as conn:
-        adv = _advisory(conn, who, advisory_id)
+        adv = _advisory(conn, hub, who, advisory_id)
         rules.require_advisory_owner(who, adv.owner)
         audience = answers_store.audience_of(conn, adv.version.pk, adv.version.community)
         orgs = members.all_orgs(conn)
@@ -328,7 +330,7 @@ def responses(hub: Hub, who: Principal, advisory_id: str) -> dict[str, Any]:
 def close(hub: Hub, who: Principal, advisory_id: str) -> dict[str, Any]:
     """Close an advisory: a new version of the report records when; responses can no longer change."""
     with write_transaction(hub.engine) as conn:
-        adv = _advisory(conn, who, advisory_id)
+        adv = _advisory(conn, hub, who, advisory_id)
         rules.require_advisory_owner(who, adv.owner)
         rules.require_advisory_publisher(who)
         if adv.closed:

@@ -11,6 +11,7 @@ from lionrock.access.model import Audience, OrgKind, Principal, Role
 from lionrock.access.policy import visibility_for
 from lionrock.hub.context import Hub
 from lionrock.hub.members import add_org
+from lionrock.hub.object_seal import open_rows
 from lionrock.hub.publish import PublishRequest, publish
 from lionrock.intake.attack import Technique, catalogue, upgrade_to_21
 from lionrock.stix.tlp import Tlp
@@ -49,7 +50,7 @@ def attack_catalogue(hub: Hub, who: Principal) -> dict[str, Technique]:
     with read_transaction(hub.engine) as conn:
         while True:
             rows = query_versions(conn, vis, ObjectQuery(types=("attack-pattern",), limit=5000, after=after))
-            objects.extend(orjson.loads(row.body) for row in rows[:5000])
+            objects.extend(orjson.loads(row.body) for row in open_rows(conn, hub, rows[:5000]))
             if len(rows) <= 5000:
                 break
             after = (rows[4999].date_added, rows[4999].pk)

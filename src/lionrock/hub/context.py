@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine
 
 import lionrock.fraud.extension  # noqa: F401  (registers the fraud SCO types' id rules with stix.sco_ids)
+from lionrock.hub.object_key_cache import ObjectKeys
 from lionrock.hub.token_cache import TokenCache
 from lionrock.settings import Settings
 from lionrock.store.engine import make_engine
@@ -35,6 +36,8 @@ class Hub:
     """Tokens that authenticated a moment ago (hub.members.authenticate; hub/token_cache.py)."""
     key_usage: Counter[int] = field(default_factory=Counter, repr=False, compare=False)
     """Unwraps not yet added to keys.usage_count (hub.keyring: flushed with the next key write)."""
+    object_keys: ObjectKeys = field(default_factory=ObjectKeys, repr=False, compare=False)
+    """Data keys of sealed objects unwrapped in this process (hub/object_seal.py)."""
 
     @property
     def reads_are_local(self) -> bool:

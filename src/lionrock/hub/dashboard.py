@@ -30,6 +30,7 @@ from lionrock.access.model import Principal
 from lionrock.access.policy import Visibility, sighting_counts_shown, visibility_for
 from lionrock.hub.advisories import list_advisories
 from lionrock.hub.context import Hub
+from lionrock.hub.object_seal import latest_bodies
 from lionrock.intake.attack import attack_id_of
 from lionrock.stix.observable_kinds import KINDS, ORDER, OTHER, kind_of_type
 from lionrock.stix.tlp import Tlp
@@ -158,7 +159,7 @@ def dashboard(hub: Hub, who: Principal, now: int, weeks: int = 12) -> Dashboard:
         groups = store.recent_sightings(conn, vis, now - SIGHTING_DAYS * DAY_US)
         shown_groups = _sightings_shown(who, groups)
         wanted = [ref for ref, _ in counts.uses[:TOP_TECHNIQUES]] + [g.about_ref for g, _ in shown_groups]
-        names = store.latest_visible(conn, vis, wanted)
+        names = latest_bodies(conn, hub, vis, wanted)
     by_week = [dict.fromkeys((t.value for t in Tlp), 0) for _ in starts]
     for week, tlp, count in counts.received:
         if 0 <= week < len(starts) and tlp in by_week[week]:

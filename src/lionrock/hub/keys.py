@@ -17,6 +17,7 @@ from lionrock.errors import Conflict, Invalid, NotFound
 from lionrock.hub import keyring
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
+from lionrock.hub.object_seal import forget_keys
 from lionrock.store import keys as store
 from lionrock.store import members
 from lionrock.store.engine import read_transaction, write_transaction
@@ -46,6 +47,7 @@ class Destruction:
     data_keys: int
     intake_jobs: int
     forced: bool
+    objects: int = 0  # stored object versions sealed under it (hub/object_seal.py)
 
 
 def list_keys(hub: Hub) -> list[KeyInfo]:
@@ -117,6 +119,7 @@ def rotate(hub: Hub, key_id: int, *, batch: int = 200, progress: Callable[[int, 
             break
     with write_transaction(hub.engine) as conn:
         record(conn, hub, None, "key.rotated", subject=str(old.id), detail={"new": new.id, "rewrapped": done})
+    forget_keys(hub)
     return Rotation(old.id, new.id, done, resumed)
 
 
@@ -128,7 +131,9 @@ def retire(hub: Hub, key_id: int) -> store.KeyRow:
             raise Conflict(f"key {key_id} is {row.state}, not active")
         store.set_key(conn, key_id, state=store.RETIRED)
         record(conn, hub, None, "key.retire", subject=str(key_id), detail={"purpose": row.purpose})
-        return _known(store.key(conn, key_id), key_id)
+        found = _known(store.key(conn, key_id), key_id)
+    forget_keys(hub)
+    return found
 
 
 def destroy(hub: Hub, key_id: int, *, force: bool = False) -> Destruction:
@@ -140,19 +145,22 @@ def destroy(hub: Hub, key_id: int, *, force: bool = False) -> Destruction:
             raise Conflict(f"key {key_id} is already destroyed")
         dependent = store.count_data_keys(conn, key_id)
         jobs = store.sealed_jobs_under(conn, key_id)
+        shredded = store.sealed_objects_under(conn, key_id)
         if dependent and not force:
             raise Conflict(
-                f"key {key_id} still wraps {dependent} data keys ({jobs} intake jobs): rotate it first, "
+                f"key {key_id} still wraps {dependent} data keys ({jobs} intake jobs) sealing {shredded} object "
+                "versions: rotate it first, "
                 "or --force to make that data unreadable for good"
             )
         store.set_key(conn, key_id, state=store.DESTROYED)
-        detail: dict[str, object] = {"data_keys": dependent, "intake_jobs": jobs, "forced": force}
+        detail: dict[str, object] = {"data_keys": dependent, "intake_jobs": jobs, "objects": shredded, "forced": force}
         record(conn, hub, None, "key.destroy", subject=str(key_id), detail=detail)
         try:
             keyring.provider(hub.settings, row.provider).destroy(row.provider_ref)
         except keyring.KeyProviderError as exc:
             raise keyring.KeyUnusable(f"the provider could not destroy key {key_id}: {exc}") from exc
-    return Destruction(key_id, dependent, jobs, force)
+    forget_keys(hub)
+    return Destruction(key_id, dependent, jobs, force, shredded)
 
 
 def review(hub: Hub) -> list[store.KeyRow]:

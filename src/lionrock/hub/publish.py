@@ -32,6 +32,7 @@ from lionrock.access.policy import (
 from lionrock.errors import Forbidden, Invalid, LionrockError, Problem, Refused
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
+from lionrock.hub.object_seal import open_rows, seal_versions
 from lionrock.hub.releases import indexed_value, ref_ids, search_text
 from lionrock.stix.ids import SCO_TYPES, timestamp_key, version_of
 from lionrock.stix.sco_ids import REGISTRY
@@ -170,7 +171,7 @@ def _versions(objs: Indexed, request: PublishRequest, ctx: _Context) -> tuple[li
     return versions, problems
 
 
-def _context(conn: Connection, principal: Principal, request: PublishRequest, objs: Indexed) -> _Context:
+def _context(conn: Connection, hub: Hub, principal: Principal, request: PublishRequest, objs: Indexed) -> _Context:
     audience = resolve_audience(conn, request.audience)
     check_audience(principal, audience)
     me = members.org_by_id(conn, principal.org_id)
@@ -186,7 +187,7 @@ def _context(conn: Connection, principal: Principal, request: PublishRequest, ob
     wanted -= statements | HUB_FIXED_IDS
     if wanted:  # statement markings the hub already holds and the publisher may see
         q = store.ObjectQuery(ids=tuple(sorted(wanted)), types=("marking-definition",), limit=len(wanted) * 4)
-        held = store.query_versions(conn, visibility_for(principal), q)
+        held = open_rows(conn, hub, store.query_versions(conn, visibility_for(principal), q))
         statements |= statement_markings(orjson.loads(v.body) for v in held)
     return _Context(principal, audience, me.identity_id, identities, statements)
 
@@ -240,7 +241,7 @@ def publish_in(conn: Connection, hub: Hub, principal: Principal, request: Publis
     if len(request.objects) == 0:
         raise Invalid("the bundle holds no objects")
     objs, problems = validated(request.objects)  # reported together with release problems below
-    ctx = _context(conn, principal, request, objs)
+    ctx = _context(conn, hub, principal, request, objs)
     withheld: list[str] = []
     if request.anonymous:
         scrubbed = anonymise(objs, ctx.identity, principal.org_name)
@@ -283,6 +284,7 @@ def _store(
     # for shared facts, so a bundle of new objects costs no lookup here.
     maybe_held = [(v.stix_id, v.version) for v in versions if v.stix_id not in claims]
     held = store.own_versions(conn, principal.org_id, maybe_held) if maybe_held else {}
+    held = {(e.stix_id, e.version): e for e in open_rows(conn, hub, list(held.values()), strict=True)}
     conflicts = [
         Problem(
             index_of.get(v.stix_id, -1),
@@ -296,7 +298,7 @@ def _store(
         raise Invalid("some versions conflict with versions you already published", conflicts)
     fresh = [v for v in versions if (v.stix_id, v.version) not in held]
     next_date = max(hub.clock(), store.last_date_added(conn) + 1)
-    store.insert_versions(conn, fresh, next_date)
+    store.insert_versions(conn, seal_versions(conn, hub, fresh), next_date)
     next_date += len(fresh)
     result = PublishResult(stored=[v.stix_id for v in fresh], versions=[(v.stix_id, v.version) for v in fresh])
     for v in versions:

@@ -12,6 +12,7 @@ from lionrock.access.model import Audience, Principal, Release
 from lionrock.access.policy import Visibility, leaves_hub, outward_visibility_for, producer_shown, visibility_for
 from lionrock.errors import NotFound
 from lionrock.hub.context import Hub
+from lionrock.hub.object_seal import blind_query, open_rows
 from lionrock.stix.ids import us_to_timestamp
 from lionrock.stix.tlp import Tlp
 from lionrock.store import members
@@ -105,6 +106,7 @@ def get_object(hub: Hub, principal: Principal, stix_id: str, all_versions: bool 
         rows = store.versions_of(conn, vis, stix_id)
         if not rows:
             raise NotFound(f"no object {stix_id} that you may see")
+        rows = open_rows(conn, hub, rows, strict=True)
         return _present(conn, vis, rows if all_versions else rows[-1:])
 
 
@@ -123,10 +125,11 @@ def outward_feed(hub: Hub, principal: Principal, q: store.ObjectQuery) -> Page:
 
 def _page(hub: Hub, vis: Visibility, q: store.ObjectQuery, describe: bool) -> Page:
     with read_transaction(hub.engine) as conn:
-        rows = store.query_versions(conn, vis, q)
+        rows = store.query_versions(conn, vis, blind_query(conn, hub, q))
         more = len(rows) > q.limit
         rows = rows[: q.limit]
-        items = _present(conn, vis, rows) if describe else [Shown(r, {}) for r in rows]
+        readable = open_rows(conn, hub, rows)
+        items = _present(conn, vis, readable) if describe else [Shown(r, {}) for r in readable]
     cursor = (rows[-1].date_added, rows[-1].pk) if more and rows else None
     return Page(items, more, cursor)
 
@@ -136,4 +139,4 @@ def relationships(hub: Hub, principal: Principal, stix_id: str) -> list[Shown]:
     with read_transaction(hub.engine) as conn:
         if not store.versions_of(conn, vis, stix_id):
             raise NotFound(f"no object {stix_id} that you may see")
-        return _present(conn, vis, store.relationships_of(conn, vis, stix_id))
+        return _present(conn, vis, open_rows(conn, hub, store.relationships_of(conn, vis, stix_id)))

@@ -34,12 +34,12 @@ from lionrock.errors import Forbidden
 from lionrock.hub.advisories import BLOCK
 from lionrock.hub.collections import ADVISORY_CHANNEL
 from lionrock.hub.context import Hub
+from lionrock.hub.object_seal import latest_bodies, open_rows
 from lionrock.intake.attack import attack_id_of
 from lionrock.stix.ids import timestamp_to_us
 from lionrock.stix.observable_kinds import ORDER, kind_of_type
 from lionrock.store import objects as objects_store
 from lionrock.store import sector as store
-from lionrock.store.dashboard import latest_visible
 from lionrock.store.engine import read_transaction
 
 MONTHS = 12
@@ -160,6 +160,7 @@ def sector_view(hub: Hub, who: Principal, now: int) -> SectorView:
             vis,
             objects_store.ObjectQuery(types=("report",), channel=ADVISORY_CHANNEL, limit=hub.settings.page_size),
         )
+        found = open_rows(conn, hub, found)
         owners = objects_store.owners_of(conn, [r.stix_id for r in found]) if found else {}
         advisories: list[_Advisory] = []
         for row in found:
@@ -172,7 +173,7 @@ def sector_view(hub: Hub, who: Principal, now: int) -> SectorView:
         responses = store.responses_to(conn, [a.stix_id for a in advisories])
         by_technique = store.sightings_by_technique(conn)
         by_type = store.sightings_by_indicator_type(conn)
-        techniques = latest_visible(conn, vis, sorted({t for t, _, _ in by_technique}))
+        techniques = latest_bodies(conn, hub, vis, sorted({t for t, _, _ in by_technique}))
         activity = store.activity_by_org(conn)
         acks = store.acknowledgements_by_org(conn)
     tables = (

@@ -10,6 +10,7 @@ from lionrock.access.model import Principal
 from lionrock.access.policy import MIN_SIGHTING_ORGS, sighting_counts_shown, visibility_for
 from lionrock.errors import NotFound
 from lionrock.hub.context import Hub
+from lionrock.hub.object_seal import open_rows
 from lionrock.stix.ids import timestamp_key
 from lionrock.store import objects as store
 from lionrock.store.engine import read_transaction
@@ -37,6 +38,7 @@ def seen(hub: Hub, principal: Principal, stix_id: str) -> Seen:
         if not store.versions_of(conn, vis, stix_id):
             raise NotFound(f"no object {stix_id} that you may see")
         owner, rows = store.sightings_for_counting(conn, stix_id)
+        rows = open_rows(conn, hub, rows)
     latest: dict[str, store.SightingRow] = {}
     for row in rows:  # versions are instants in one fixed-width form, so strings compare as times
         if row.stix_id not in latest or row.version > latest[row.stix_id].version:

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 
 from lionrock.access.policy import Visibility
+from lionrock.store.objects import StoredVersion, versions_of_many
 from lionrock.store.schema import INDICATOR, PATTERN_OBJECT_TYPE, objects, owners, refs
 from lionrock.store.visibility_sql import OTHER_VERSION, visible
 
@@ -177,13 +178,9 @@ def recent_sightings(conn: Connection, vis: Visibility, since: int) -> list[Sigh
     ]
 
 
-def latest_visible(conn: Connection, vis: Visibility, ids: list[str]) -> dict[str, str]:
-    """The latest visible version's body of each of a few ids (names for the rows shown)."""
+def latest_visible(conn: Connection, vis: Visibility, ids: list[str]) -> list[StoredVersion]:
+    """The visible versions of a few ids, oldest first (the last of each gives names for the rows shown;
+    sealed ones are opened by the hub)."""
     if not ids:
-        return {}
-    stmt = (
-        select(objects.c.stix_id, objects.c.body)
-        .where(objects.c.stix_id.in_(ids), visible(vis))
-        .order_by(objects.c.stix_id, objects.c.version)
-    )
-    return {str(sid): str(body) for sid, body in conn.execute(stmt)}
+        return []
+    return versions_of_many(conn, vis, ids)

@@ -3,11 +3,12 @@ here: a KEK row holds its provider's reference, a data key row holds the data ke
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, func, insert, select, update
 
-from lionrock.store.schema import data_keys, intake_jobs, keys
+from lionrock.store.schema import data_keys, intake_jobs, keys, objects
 
 ACTIVE, RETIRED, DESTROYED = "active", "retired", "destroyed"
 
@@ -107,6 +108,35 @@ def data_key(conn: Connection, data_key_id: int) -> tuple[DataKeyRow, KeyRow] | 
     return DataKeyRow(*found[:3]), KeyRow(*found[3:])
 
 
+def data_keys_of(conn: Connection, ids: Iterable[int]) -> dict[int, tuple[DataKeyRow, KeyRow]]:
+    """Several data keys with the KEKs that wrap them now, by id (one read per 500)."""
+    wanted = sorted(set(ids))
+    found: dict[int, tuple[DataKeyRow, KeyRow]] = {}
+    for start in range(0, len(wanted), 500):
+        for row in conn.execute(
+            select(data_keys.c.id, data_keys.c.kek_id, data_keys.c.wrapped, *_KEY_COLUMNS)
+            .join(keys, keys.c.id == data_keys.c.kek_id)
+            .where(data_keys.c.id.in_(wanted[start : start + 500]))
+        ):
+            found[int(row[0])] = (DataKeyRow(*row[:3]), KeyRow(*row[3:]))
+    return found
+
+
+def first_data_key(conn: Connection, purpose: str) -> tuple[DataKeyRow, KeyRow] | None:
+    """The oldest data key of a purpose whose KEK is not destroyed, with that KEK (the blind-index key:
+    one per hub; a rotation keeps its id)."""
+    found = conn.execute(
+        select(data_keys.c.id, data_keys.c.kek_id, data_keys.c.wrapped, *_KEY_COLUMNS)
+        .join(keys, keys.c.id == data_keys.c.kek_id)
+        .where(keys.c.purpose == purpose, keys.c.state != DESTROYED)
+        .order_by(data_keys.c.id)
+        .limit(1)
+    ).first()
+    if found is None:
+        return None
+    return DataKeyRow(*found[:3]), KeyRow(*found[3:])
+
+
 def data_keys_under(conn: Connection, kek_id: int, limit: int) -> list[DataKeyRow]:
     rows = conn.execute(
         select(data_keys.c.id, data_keys.c.kek_id, data_keys.c.wrapped)
@@ -130,6 +160,17 @@ def rewrap(conn: Connection, data_key_id: int, from_kek: int, to_kek: int, wrapp
         .values(kek_id=to_kek, wrapped=wrapped)
     )
     return moved.rowcount == 1
+
+
+def sealed_objects_under(conn: Connection, kek_id: int) -> int:
+    """Stored object versions sealed under data keys the KEK wraps (what destroying it makes unreadable)."""
+    return int(
+        conn.execute(
+            select(func.count())
+            .select_from(objects.join(data_keys, data_keys.c.id == objects.c.data_key_id))
+            .where(data_keys.c.kek_id == kek_id, objects.c.sealed.is_not(None))
+        ).scalar_one()
+    )
 
 
 def sealed_jobs_under(conn: Connection, kek_id: int) -> int:

@@ -53,6 +53,8 @@ class NewVersion:
     search_text: str
     owner_record: bool = True
     about_ref: str | None = None
+    sealed: bytes | None = None  # then `body` holds the clear facts SQL reads only (hub/object_seal.py)
+    data_key_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,8 @@ class StoredVersion:
     anonymous: bool
     channel: str | None
     body: str
+    sealed: bytes | None = None
+    data_key_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -76,9 +80,13 @@ class Existing:
     """What the write path needs to know about a version already held (never shown to readers)."""
 
     pk: int
+    stix_id: str
+    version: str
     body: str
     tlp: str
     producer_org_id: int
+    sealed: bytes | None = None
+    data_key_id: int | None = None
 
 
 @dataclass(frozen=True)
@@ -107,6 +115,11 @@ class ObjectQuery:
     observables: tuple[str, ...] = ()  # canonical forms: an SCO's value, or a literal in an indicator's pattern
     before: tuple[int, int] | None = None  # newest first: rows before this (date_added, pk)
     newest_first: bool = False
+    # The same lookups in sealed rows (keyed blind indexes, lionrock.crypto.blind; filled by the hub):
+    blind_value: str | None = None  # `value`'s blind form
+    blind_words: tuple[tuple[str, ...], ...] = ()  # per word of `text`: the tokens that must all be present
+    blind_observables: tuple[str, ...] = ()  # blind forms of `observables`
+    blind_literals: tuple[str, ...] = ()  # tokens of `observables` as literals of an indicator's pattern
 
 
 _COLUMNS = (
@@ -122,6 +135,8 @@ _COLUMNS = (
     objects.c.anonymous,
     objects.c.channel,
     objects.c.body,
+    objects.c.sealed,
+    objects.c.data_key_id,
 )
 
 
@@ -139,13 +154,19 @@ def own_versions(
     found: dict[tuple[str, str], Existing] = {}
     for start in range(0, len(ids), _CHUNK):
         rows = conn.execute(
-            select(objects.c.pk, objects.c.stix_id, objects.c.version, objects.c.body, objects.c.tlp).where(
-                objects.c.stix_id.in_(ids[start : start + _CHUNK]), objects.c.producer_org_id == producer_org_id
-            )
+            select(
+                objects.c.pk,
+                objects.c.stix_id,
+                objects.c.version,
+                objects.c.body,
+                objects.c.tlp,
+                objects.c.sealed,
+                objects.c.data_key_id,
+            ).where(objects.c.stix_id.in_(ids[start : start + _CHUNK]), objects.c.producer_org_id == producer_org_id)
         )
-        for pk, sid, ver, body, tlp in rows:
+        for pk, sid, ver, body, tlp, sealed, data_key_id in rows:
             if (sid, ver) in wanted:
-                found[(sid, ver)] = Existing(pk, body, tlp, producer_org_id)
+                found[(sid, ver)] = Existing(pk, sid, ver, body, tlp, producer_org_id, sealed, data_key_id)
     return found
 
 
@@ -219,6 +240,8 @@ _INSERTED = (
     "body",
     "owner_record",
     "about_ref",
+    "sealed",
+    "data_key_id",
 )
 
 
@@ -250,6 +273,8 @@ def insert_versions(conn: Connection, versions: Sequence[NewVersion], first_date
             v.body,
             v.owner_record,
             v.about_ref,
+            v.sealed,
+            v.data_key_id,
         )
         for i, v in enumerate(versions)
     ]
@@ -321,11 +346,14 @@ def _filtered(vis: Visibility, q: ObjectQuery) -> Select[tuple[object, ...]]:
     if q.added_after is not None:
         stmt = stmt.where(objects.c.date_added > q.added_after)
     if q.text:
-        for word in q.text.lower().split():
+        for i, word in enumerate(q.text.lower().split()):
             escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            stmt = stmt.where(objects.c.search_text.like(f"%{escaped}%", escape="\\"))
+            clear = and_(objects.c.sealed.is_(None), objects.c.search_text.like(f"%{escaped}%", escape="\\"))
+            tokens = q.blind_words[i] if i < len(q.blind_words) else ()
+            stmt = stmt.where(or_(clear, _has_tokens(tokens)) if tokens else clear)
     if q.value is not None:
-        stmt = stmt.where(objects.c.value == q.value.strip().lower())
+        wanted = [q.value.strip().lower()] + ([q.blind_value] if q.blind_value else [])
+        stmt = stmt.where(objects.c.value.in_(wanted))
     if q.group_id is not None:
         stmt = stmt.where(
             exists(select(1).where(audience.c.object_pk == objects.c.pk, audience.c.group_id == q.group_id))
@@ -371,16 +399,25 @@ def _search_filters(vis: Visibility, q: ObjectQuery, stmt: Select[tuple[object, 
     if q.anonymous_producer:
         stmt = stmt.where(objects.c.anonymous == true(), objects.c.producer_org_id != vis.org_id)
     if q.observables:
-        in_patterns = [
+        in_patterns: list[ColumnElement[bool]] = [
             objects.c.search_text.like(
                 "%'" + _like_escape(form.replace("\\", "\\\\").replace("'", "\\'")) + "'%", escape="\\"
             )
             for form in q.observables
         ]
+        in_patterns += [_has_tokens((token,)) for token in q.blind_literals]
         stmt = stmt.where(
-            or_(objects.c.value.in_(q.observables), and_(objects.c.stix_type == "indicator", or_(*in_patterns)))
+            or_(
+                objects.c.value.in_(q.observables + q.blind_observables),
+                and_(objects.c.stix_type == "indicator", or_(*in_patterns)),
+            )
         )
     return stmt
+
+
+def _has_tokens(tokens: tuple[str, ...]) -> ColumnElement[bool]:
+    """A sealed row whose blind search tokens include all these (hex tokens: nothing to escape)."""
+    return and_(objects.c.sealed.isnot(None), *(objects.c.search_text.like(f"% {t} %") for t in tokens))
 
 
 def _version_key(us: int) -> str:
@@ -447,6 +484,16 @@ def versions_of(conn: Connection, vis: Visibility, stix_id: str) -> list[StoredV
     return [_to_stored(r) for r in conn.execute(stmt)]
 
 
+def versions_of_many(conn: Connection, vis: Visibility, ids: Sequence[str]) -> list[StoredVersion]:
+    """Every visible version of a few objects, by id then oldest first."""
+    stmt = (
+        select(*_COLUMNS)
+        .where(objects.c.stix_id.in_(list(ids)), visible(vis))
+        .order_by(objects.c.stix_id, objects.c.version)
+    )
+    return [_to_stored(r) for r in conn.execute(stmt)]
+
+
 def relationships_of(conn: Connection, vis: Visibility, stix_id: str) -> list[StoredVersion]:
     """Visible relationships and sightings that reference an object (latest versions)."""
     q = ObjectQuery(types=("relationship", "sighting"), limit=10_000)
@@ -480,6 +527,8 @@ class SightingRow:
     version: str
     producer_org_id: int
     body: str
+    sealed: bytes | None = None
+    data_key_id: int | None = None
 
 
 def sightings_for_counting(conn: Connection, stix_id: str) -> tuple[int | None, list[SightingRow]]:
@@ -488,8 +537,66 @@ def sightings_for_counting(conn: Connection, stix_id: str) -> tuple[int | None, 
     Only for aggregate counts that `access.policy.sighting_counts_shown` then gates: no object from
     here is ever returned to a reader."""
     owner = owners_of(conn, [stix_id]).get(stix_id)
-    stmt = select(objects.c.stix_id, objects.c.version, objects.c.producer_org_id, objects.c.body).where(
-        objects.c.stix_type == "sighting", objects.c.about_ref == stix_id, objects.c.owner_record == true()
-    )
-    rows = [SightingRow(str(r[0]), str(r[1]), int(r[2]), str(r[3])) for r in conn.execute(stmt)]
+    stmt = select(
+        objects.c.stix_id,
+        objects.c.version,
+        objects.c.producer_org_id,
+        objects.c.body,
+        objects.c.sealed,
+        objects.c.data_key_id,
+    ).where(objects.c.stix_type == "sighting", objects.c.about_ref == stix_id, objects.c.owner_record == true())
+    rows = [SightingRow(str(r[0]), str(r[1]), int(r[2]), str(r[3]), r[4], r[5]) for r in conn.execute(stmt)]
     return owner, rows
+
+
+@dataclass(frozen=True)
+class ClearRow:
+    """A version stored in clear, as `keys seal-objects` seals it."""
+
+    pk: int
+    stix_id: str
+    stix_type: str
+    version: str
+    producer_org_id: int
+    tlp: str
+    body: str
+    value: str | None
+    search_text: str
+
+
+def clear_rows(conn: Connection, after_pk: int, limit: int, tlps: tuple[str, ...] | None) -> list[ClearRow]:
+    """The next versions still in clear (of these TLPs; None: any), in primary-key order."""
+    stmt = select(
+        objects.c.pk,
+        objects.c.stix_id,
+        objects.c.stix_type,
+        objects.c.version,
+        objects.c.producer_org_id,
+        objects.c.tlp,
+        objects.c.body,
+        objects.c.value,
+        objects.c.search_text,
+    ).where(objects.c.sealed.is_(None), objects.c.pk > after_pk)
+    if tlps is not None:
+        stmt = stmt.where(objects.c.tlp.in_(tlps))
+    return [ClearRow(*r) for r in conn.execute(stmt.order_by(objects.c.pk).limit(limit))]
+
+
+def count_clear(conn: Connection, tlps: tuple[str, ...] | None) -> int:
+    stmt = select(func.count()).select_from(objects).where(objects.c.sealed.is_(None))
+    if tlps is not None:
+        stmt = stmt.where(objects.c.tlp.in_(tlps))
+    return int(conn.execute(stmt).scalar_one())
+
+
+def seal_rows(conn: Connection, sealed: Sequence[tuple[int, NewVersion]]) -> int:
+    """Replace clear rows by their sealed form (only rows still clear: a concurrent run seals each once)."""
+    done = 0
+    for pk, v in sealed:
+        result = conn.execute(
+            update(objects)
+            .where(objects.c.pk == pk, objects.c.sealed.is_(None))
+            .values(body=v.body, sealed=v.sealed, data_key_id=v.data_key_id, value=v.value, search_text=v.search_text)
+        )
+        done += result.rowcount
+    return done

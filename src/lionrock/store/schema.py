@@ -88,11 +88,17 @@ objects = Table(
     Column("owner_record", Boolean, nullable=False, server_default=true()),
     # sightings: the sighting_of_ref, whose owner may see the sighting one by one
     Column("about_ref", String(300), nullable=True),
+    # sealed versions (migration 0016, docs/keys.md "Object bodies"): the envelope and its data key; `body`
+    # then holds only the clear facts SQL reads (the pattern's object type, "revoked"), `value` and
+    # `search_text` keyed blind indexes
+    Column("sealed", LargeBinary, nullable=True),
+    Column("data_key_id", Integer, nullable=True),
     UniqueConstraint("stix_id", "version", "producer_org_id", name="uq_objects_id_version_producer"),
 )
 Index("ix_objects_date_added", objects.c.date_added, objects.c.pk)
 Index("ix_objects_type_date_added", objects.c.stix_type, objects.c.date_added)
 Index("ix_objects_value", objects.c.value)
+Index("ix_objects_data_key", objects.c.data_key_id)
 Index(  # sightings only: a partial index costs nothing for the other rows
     "ix_objects_about_ref",
     objects.c.about_ref,
