@@ -1,14 +1,14 @@
 """Sealed STIX object versions: the envelope and its data key (issue 11, docs/keys.md "Object bodies").
 
-Revision ID: 0016_sealed_objects
-Revises: 0015_keys
+Revision ID: 0017_sealed_objects
+Revises: 0016_pseudonyms
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0016_sealed_objects"
-down_revision: str | None = "0015_keys"
+revision = "0017_sealed_objects"
+down_revision: str | None = "0016_pseudonyms"
 branch_labels = None
 depends_on = None
 
