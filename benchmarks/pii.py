@@ -158,7 +158,7 @@ def main() -> None:
     speed: dict[str, float] = {}
     print(f"\n(a) presidio-research synth_dataset_v2.json: {len(texts)} sentences, {size_kb:.0f} KB; {PUBLISHED}")
     tuning, held_out = split(len(texts))
-    print(f"split: seeded shuffle (seed {SPLIT_SEED}): tuning half {len(tuning)} sentences, held-out half {len(held_out)}")
+    print(f"split: seeded shuffle (seed {SPLIT_SEED}): tuning half {len(tuning)} sentences, held-out {len(held_out)}")
     for name, detector in engines.items():
         found_spans, seconds = run_engine(detector, texts)
         speed[name] = size_kb / seconds

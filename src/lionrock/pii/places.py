@@ -145,7 +145,8 @@ _SHORT_FORMS = (
 @cache
 def countries() -> frozenset[str]:
     """English names of countries and territories (CLDR, via Babel), plus common short forms."""
-    names = {name for code, name in Locale("en").territories.items() if code.isalpha() and len(code) == 2 and code not in _NOT_COUNTRIES}
+    territories = Locale("en").territories.items()
+    names = {name for code, name in territories if code.isalpha() and len(code) == 2 and code not in _NOT_COUNTRIES}
     return frozenset(names | set(_SHORT_FORMS))
 
 
