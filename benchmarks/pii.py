@@ -24,7 +24,7 @@ from presidio_analyzer import AnalyzerEngine
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
 from benchmarks.hk_pii_generator import ENTITIES, generate
-from lionrock.pii.engine import OfflineEmailRecognizer, Span, build, detect, nlp_engine
+from lionrock.pii.engine import MODEL, OfflineEmailRecognizer, Span, build, detect, nlp_engine
 
 DATASET = Path("/work/shared/data/pii/presidio-research/synth_dataset_v2.json")
 PUBLISHED = "published on this set: default Presidio P 0.685 / R 0.603 / F2 0.618; tuned P 0.870 / R 0.839 / F2 0.845"
@@ -69,10 +69,10 @@ def split(n: int, seed: int = SPLIT_SEED) -> tuple[list[int], list[int]]:
     return sorted(order[: n // 2]), sorted(order[n // 2 :])
 
 
-def default_presidio() -> AnalyzerEngine:
+def default_presidio(model: str = MODEL) -> AnalyzerEngine:
     """Presidio's default recognizers on the same spaCy model; its e-mail recognizer swapped for the
     same check against tldextract's bundled list (the stock one fetches the list online)."""
-    engine = AnalyzerEngine(nlp_engine=nlp_engine(), supported_languages=["en"])
+    engine = AnalyzerEngine(nlp_engine=nlp_engine(model), supported_languages=["en"])
     for recognizer in list(engine.registry.recognizers):
         if isinstance(recognizer, EmailRecognizer):
             engine.registry.remove_recognizer(recognizer.name)
@@ -125,16 +125,19 @@ def total(counts: tuple[Counter[str], ...], skip: frozenset[str] = frozenset()) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=2000, help="generated Hong Kong sentences")
+    parser.add_argument(
+        "--model", default=MODEL, help="spaCy model for both engines: a package name or a model directory (experiments)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    ours = build()
+    ours = build(nlp_engine(args.model))
     load = time.perf_counter() - started
-    default = default_presidio()
+    default = default_presidio(args.model)
     engines: dict[str, Callable[[str], list[Span]]] = {
         "lionrock": lambda t: detect(t, ours),
         "default Presidio": lambda t: detect(t, default),
     }
-    print(f"engine load: {load:.1f} s (once per process)")
+    print(f"spaCy model: {args.model}; engine load: {load:.1f} s (once per process)")
     print(RULE)
     print(
         "classes scored: "

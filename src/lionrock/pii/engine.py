@@ -78,8 +78,9 @@ class ForeignPhoneRecognizer(PhoneRecognizer):
         return [r for r in found if text[r.start] == "+" or sum(c.isdigit() for c in text[r.start : r.end]) > 8]
 
 
-def nlp_engine() -> NlpEngine:
-    config = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
+def nlp_engine(model: str = MODEL) -> NlpEngine:
+    """spaCy with `model`: an installed package's name, or a model directory (the benchmark's --model)."""
+    config = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": model}]}
     return NlpEngineProvider(nlp_configuration=config).create_engine()
 
 
