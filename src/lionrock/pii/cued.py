@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from lionrock.pii.base import RegexRecognizer, cue_before, cue_near
+from lionrock.pii.base import RegexRecognizer, cue_before
 
 _CARD_CUE = re.compile(
     r"(?i)\b(?:card|cc|visa|master ?card|amex|credit|debit|maestro|jcb|unionpay|diners)\b|信用卡|扣賬卡|卡號|咭"
@@ -35,9 +35,11 @@ def _card(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     return m.span()
 
 
+# Words that name a phone number (not "contact", "office" or "message": threat reports' tables and
+# headers are full of them).
 _PHONE_CUE = re.compile(
-    r"(?i)\b(?:tel|phone|telephone|call|mobile|cell|fax|desk|office|home|work|whatsapp|sms|text|contact|dial|"
-    r"hotline|reach|messages?|answer(?:ing)?)\b|電話|手機|致電|傳真|聯絡"
+    r"(?i)\b(?:tel|phone|telephone|call|mobile|cell|fax|desk|whatsapp|sms|dial|hotline|answer(?:ing)?)\b"
+    r"|電話|手機|致電|傳真"
 )
 _NOT_PHONE_CUE = re.compile(
     r"(?i)\b(?:order|invoice|ref|reference|ticket|case|txn|transaction|receipt|tracking|amount|account|a/c|card|cc|"
@@ -46,8 +48,8 @@ _NOT_PHONE_CUE = re.compile(
 # An optional + or 00 and country code, then groups of digits joined by one space, hyphen, dot or
 # bracket, then an optional extension.
 _PHONE = re.compile(
-    r"(?<![\w+.\-/])(?:\+|00)?(?:\(\d{1,4}\) ?|\d{1,4})(?:[ .\-]?\(?\d{1,5}\)?){1,5}"
-    r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,5})?(?![\w/:]|\.\d|-\d)",
+    r"(?<![\w+.\-/\[\]:%])(?:\+|00)?(?:\(\d{1,4}\) ?|\d{1,4})(?:[ .\-]?\(?\d{1,5}\)?){1,5}"
+    r"(?:\s?(?:x|ext\.?|extension)\s?\d{1,5})?(?![\w/:\[\]]|\.\d|-\d)",
     re.IGNORECASE,
 )
 _HK_FORM = re.compile(r"\d{4}[ -]?\d{4}")
@@ -61,10 +63,18 @@ def _phone(text: str, m: re.Match[str]) -> tuple[int, int] | None:
     international = written.startswith(("+", "00"))
     if not 7 <= len(digits) <= 15 or _DATE_LIKE.fullmatch(main) or written.count(".") in (1, 3):
         return None  # a date, a decimal, an IP address
+    groups = re.findall(r"\d+", main)
+    if len(groups) > 1 and max(map(len, groups)) > 6:
+        return None  # a date stamp or a build number with a suffix (20180216-00), not a phone's groups
+    if len(groups) >= 4 and all(len(g) == 2 for g in groups) and " " in main and not main.startswith(("0", "+")):
+        return None  # hex bytes (49 43 48 41 45); a phone in pairs starts with its 0 or +
     if len(digits) == 8 and not international and _HK_FORM.fullmatch(main):
         return None  # Hong Kong's own form: the HK recognizer decides (it knows which numbers HK issues)
-    if not cue_near(_PHONE_CUE, text, *m.span(), width=30) or cue_before(_NOT_PHONE_CUE, text, m.start(), 20):
-        return None
+    cued = cue_before(_PHONE_CUE, text, m.start(), 30) or (
+        len(groups) > 1 and _PHONE_CUE.search(text, m.end(), m.end() + 15) is not None
+    )
+    if not cued or cue_before(_NOT_PHONE_CUE, text, m.start(), 20):
+        return None  # a bare run of digits needs its cue before it
     return m.span()
 
 

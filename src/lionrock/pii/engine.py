@@ -6,6 +6,7 @@ tldextract's bundled suffix list."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 
@@ -75,7 +76,20 @@ class ForeignPhoneRecognizer(PhoneRecognizer):
         nlp_artifacts: NlpArtifacts = None,  # type: ignore[assignment]
     ) -> list[RecognizerResult]:
         found: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts)
-        return [r for r in found if text[r.start] == "+" or sum(c.isdigit() for c in text[r.start : r.end]) > 8]
+        return [r for r in found if _foreign_phone(text[r.start : r.end])]
+
+
+_NOT_PHONE = re.compile(r"[\[\]/]|\d\.\d+\.\d+\.\d|\dx\d")
+
+
+def _foreign_phone(written: str) -> bool:
+    """Written with a '+' or more than 8 digits, and not a defanged IP address (45.176.188[.]137), a
+    version (79.0.3945.130), a path or date (2019/190910), an image size (1024x470), a range
+    (10029 - 10022) or a stamp with a suffix (20180216-00)."""
+    groups = re.findall(r"\d+", written)
+    if _NOT_PHONE.search(written) or " - " in written or (len(groups) > 1 and max(map(len, groups)) > 6):
+        return False
+    return written.startswith("+") or sum(c.isdigit() for c in written) > 8
 
 
 def nlp_engine(model: str = MODEL) -> NlpEngine:

@@ -18,11 +18,14 @@ _INITIAL = rf"[{_UPPER}]\.?"
 NAME = rf"{_NAME_WORD}(?: (?:{_NAME_WORD}|{_INITIAL}(?= {_NAME_WORD}))){{0,3}}"
 
 _TITLE = r"(?:Mr|Mrs|Ms|Miss|Mx|Dr|Prof|Sir|Madam|Dame)\.?"
+# Introductions: a name follows. Not "called" or "named" (malware, DLLs and companies are called
+# things in threat reports), and "Name:" only as a line's own label (not "File Name:", "User Name:").
 _INTRO = (
-    r"(?i:my name is|his name is|her name is|name is|names? ?:|named|called|last name\?|first name\?|"
-    r"surname\?|calls me|call me|name on the (?:account|card)\?(?: User:)?|i am|i'm|signed,?|regards,?|sincerely,?)"
+    r"(?i:my name is|his name is|her name is|maiden name is|last name\?|first name\?|surname\?|"
+    r"name on the (?:account|card)\?(?: User:)?|i am|i'm|calls me|call me)"
+    r"|(?m:^)[ \t>]*(?:Full |Customer |Victim |Account |Contact )?Name ?:"
 )
-_CUED = re.compile(rf"(?<![\w])(?:{_TITLE}|{_INTRO})[ \t]*\n?[ \t]*({NAME})(?![\w])")
+_CUED = re.compile(rf"(?<![\w])(?:{_TITLE}|{_INTRO})(?:[ \t]+|[ \t]*\n[ \t]*)({NAME})(?![\w])")
 _NOT_NAMES = frozenset(
     {"The", "This", "That", "It", "Here", "There", "Hello", "Hi", "Dear", "Thanks", "Thank", "Please", "Yes", "No"}
 )
@@ -52,11 +55,36 @@ def _recipient(text: str, m: re.Match[str]) -> tuple[int, int] | None:
 
 # A given name, a middle initial and a surname (Miki C Kristiansen, Faina D. Yefremova): a shape
 # companies, places and titles rarely take, and one the small model often labels an organisation.
-_INITIALLED = re.compile(rf"(?<![\w.])({_NAME_WORD} [{_UPPER}]\.? {_NAME_WORD})(?![\w])")
+_INITIALLED = re.compile(rf"(?<![\w.])({_NAME_WORD} (?:[{_UPPER}]\.|(?![AI] )[{_UPPER}]) {_NAME_WORD})(?![\w])")
 
 
 def _initialled(text: str, m: re.Match[str]) -> tuple[int, int] | None:
-    return None if m.group(1).split()[0] in _NOT_NAMES else m.span(1)
+    first = m.group(1).split()[0]
+    return None if first in _NOT_NAMES or first.lower() in _FUNCTION_WORDS else m.span(1)
+
+
+# Title-case headlines put these before a capital letter (The Story Of A Trojan, Exploits To Target).
+_FUNCTION_WORDS = frozenset(
+    [
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "by",
+        "for",
+        "from",
+        "with",
+        "and",
+        "or",
+        "but",
+        "as",
+        "into",
+        "over",
+        "under",
+        "about",
+    ]
+)
 
 
 def name_recognizers() -> list[RegexRecognizer]:

@@ -44,12 +44,12 @@ _STREET_BEFORE = (
 )
 # Street words written as a word of their own after the name (Trenerys gate 232, Luite tee 87,
 # Kálmán Imre u. 12.).
-_STREET_AFTER = r"gate|gata|tee|u\.|utca|út|tér|straße|strasse|straat|vej|väg|veien|weg|ulica|sokak|caddesi"
+_STREET_AFTER = r"gate|tee|(?i:gata|u\.|utca|út|tér|straße|strasse|straat|vej|väg|veien|weg|ulica|sokak|caddesi)"
 _PARTICLE = r"de|del|de la|du|des|da|do|dos|di|al|el|la|le|von|van|der"
 _UNIT = r"(?i:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Room|Rm\.?|Box|Floor|Fl\.?)\s?#?\d{1,5}[A-Za-z]?"
 # A unit that can start an address on its own (Suite 464, Apt. 117); Unit, Room and Box only follow a
 # street line ("Unit 42" is a threat-research team, "Room 101" a meeting room).
-_UNIT_LEAD = r"(?i:Apt\.?|Apartment|Suite|Ste\.|Flat|P\.? ?O\.? Box)\s?#?\d{1,5}[A-Za-z]?"
+_UNIT_LEAD = r"(?:Apt(?:\. ?| )|Apartment |Suite |Ste\. ?|Flat |P\.? ?O\.? Box )#?\d{1,5}[A-Za-z]?"
 _TITLE_WORD = rf"[{_UPPER}][{_LOWER}'’.]{{1,30}}(?:-[{_UPPER}{_LOWER}][{_LOWER}'’.]{{1,30}})?"
 # Words that make "number words number" a date, an amount or a duration rather than an address.
 _NOT_STREET = re.compile(
@@ -57,23 +57,24 @@ _NOT_STREET = re.compile(
     r"september|october|november|december|usd|hkd|eur|gbp|rmb|cny|btc|eth|usdt|dollars?|years?|months?|weeks?|"
     r"days?|hours?|minutes?|seconds?|times|percent|people|persons|victims|accounts?|cards?|transactions?|"
     r"pages?|items?|files?|chapter|section|version|windows|build|release|update|patch|step|phase|stage|level|tier|"
-    r"round|part|volume|issue|edition|series|season|episode|grade|ports?|tcp|udp|https?|of|the)\b",
+    r"round|part|volume|issue|edition|series|season|episode|grade|ports?|tcp|udp|https?|of|the|"
+    r"hundred|thousand|million|billion|square|feet|foot|miles?|km|meters?|metres?)\b",
     re.IGNORECASE,
 )
 
 _STREET_LINE = re.compile(
     # house number, optional second number, words ending in an English street word
-    rf"\b\d{{1,5}}[A-Za-z]?(?: \d{{1,5}})? (?:{_WORD} ){{0,4}}(?i:{_STREET_EN})(?=\W|$)"
+    rf"(?<![\w.\-/])\d{{1,5}}[A-Za-z]?(?: \d{{1,5}})? (?:{_WORD} ){{0,4}}(?:{_STREET_EN}|{_STREET_EN.upper()})(?=\W|$)"
     # words ending in a continental street suffix, or led by a continental street word, then the number
-    rf"|\b(?:\d{{1,5}} )?(?:{_CAP_WORD} ){{0,3}}{_LETTER}{{0,30}}(?i:{_STREET_SUFFIX}) {_NUM}"
-    rf"|\b(?:\d{{1,5}} )?(?i:{_STREET_BEFORE}) (?:{_WORD} ){{0,4}}{_NUM}"
-    rf"|\b(?:\d{{1,5}} )?(?:{_CAP_WORD} ){{1,3}}(?i:{_STREET_AFTER}) {_NUM}"
+    rf"|(?<![\w.\-/])(?:\d{{1,5}} )?(?:{_CAP_WORD} ){{0,3}}{_LETTER}{{2,30}}(?i:{_STREET_SUFFIX}) {_NUM}"
+    rf"|(?<![\w.\-/])(?:\d{{1,5}} )?(?:{_STREET_BEFORE}) (?:{_WORD} ){{0,4}}{_NUM}"
+    rf"|(?<![\w.\-/])(?:\d{{1,5}} )?(?:{_CAP_WORD} ){{1,3}}(?:{_STREET_AFTER}) {_NUM}"
     # numbers first, then a continental street word and the name (846 31 Rue Al Imam Al Bakri)
-    rf"|\b\d{{1,5}}(?: \d{{1,5}})? (?i:{_STREET_BEFORE})(?: (?:{_CAP_WORD}|{_PARTICLE})){{1,5}}"
+    rf"|(?<![\w.\-/])\d{{1,5}}(?: \d{{1,5}})? (?:{_STREET_BEFORE})(?: (?:{_CAP_WORD}|{_PARTICLE})){{1,5}}"
     # a street corner (the corner of Bygget 64 and Komel Club)
     r"|\b(?i:the corner of) [^\n.?!;]{3,80}?(?=[\n.?!;]|$)"
     # a building number, then a street name and its own number (2 numbers around a name: 28245 Puruntie 82)
-    rf"|\b\d{{1,5}} (?:{_TITLE_WORD} ){{1,4}}\d{{1,4}}(?:[A-Za-z](?<!s))?\b\.?"
+    rf"|(?<![\w.\-/])\d{{1,5}} (?:{_TITLE_WORD} ){{1,4}}\d{{1,4}}(?:[A-Za-z](?<!s))?\b\.?"
     # a unit first (Suite 464, Apt. 117 5720 ...), or a military post address (PSC 1437, Box 3833 / USNS Name)
     rf"|\b{_UNIT_LEAD}\b"
     rf"|\b(?i:Unit \d{{3,5}},? Box \d{{3,5}})"
