@@ -75,6 +75,7 @@ def test_continental_street_forms(street: str) -> None:
         "APT 40 and APT33 overlap with Apt41 and apt10.",
         "Samples were shared via Intel 471 over 6 million square feet.",
         "The COVID-19 Phish 2020 lure; Figure 7: Magnitude EK Gate 2",
+        "They filed 3 lawsuits in Federal Court and 2 more at the High Court.",
     ],
 )
 def test_dates_ports_teams_and_counts_are_not_addresses(text: str) -> None:

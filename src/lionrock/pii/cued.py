@@ -41,6 +41,11 @@ _PHONE_CUE = re.compile(
     r"(?i)\b(?:tel|phone|telephone|call|mobile|cell|fax|desk|whatsapp|sms|dial|hotline|answer(?:ing)?)\b"
     r"|電話|手機|致電|傳真"
 )
+# Weaker words, enough for digits already written in a phone's groups (781 1704 office, messages to
+# 056 590 36 33), never for a bare run of digits in a table.
+_GROUPED_PHONE_CUE = re.compile(
+    rf"{_PHONE_CUE.pattern}|(?i:\b(?:office|home|work|messages?|texts?|contact|reach|registered)\b)"
+)
 _NOT_PHONE_CUE = re.compile(
     r"(?i)\b(?:order|invoice|ref|reference|ticket|case|txn|transaction|receipt|tracking|amount|account|a/c|card|cc|"
     r"iban|id|passport|licen[cs]e|ssn)\b|hk\$|\$|訂單|編號|參考|金額|港幣|戶口"
@@ -70,11 +75,11 @@ def _phone(text: str, m: re.Match[str]) -> tuple[int, int] | None:
         return None  # hex bytes (49 43 48 41 45); a phone in pairs starts with its 0 or +
     if len(digits) == 8 and not international and _HK_FORM.fullmatch(main):
         return None  # Hong Kong's own form: the HK recognizer decides (it knows which numbers HK issues)
-    cued = cue_before(_PHONE_CUE, text, m.start(), 30) or (
-        len(groups) > 1 and _PHONE_CUE.search(text, m.end(), m.end() + 15) is not None
-    )
+    grouped = len(groups) > 1
+    cues = _PHONE_CUE if not grouped else _GROUPED_PHONE_CUE
+    cued = cue_before(cues, text, m.start(), 30) or (grouped and cues.search(text, m.end(), m.end() + 15) is not None)
     if not cued or cue_before(_NOT_PHONE_CUE, text, m.start(), 20):
-        return None  # a bare run of digits needs its cue before it
+        return None  # a bare run of digits needs a phone word before it
     return m.span()
 
 

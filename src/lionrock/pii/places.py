@@ -51,13 +51,15 @@ _UNIT = r"(?i:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Room|Rm\.?|Box|Floor|Fl\.?
 # street line ("Unit 42" is a threat-research team, "Room 101" a meeting room).
 _UNIT_LEAD = r"(?:Apt(?:\. ?| )|Apartment |Suite |Ste\. ?|Flat |P\.? ?O\.? Box )#?\d{1,5}[A-Za-z]?"
 _TITLE_WORD = rf"[{_UPPER}][{_LOWER}'’.]{{1,30}}(?:-[{_UPPER}{_LOWER}][{_LOWER}'’.]{{1,30}})?"
-# Words that make "number words number" a date, an amount or a duration rather than an address.
+# Words that make "number words number" a date, an amount, a count or a sentence rather than an
+# address (3 lawsuits in Federal Court).
 _NOT_STREET = re.compile(
     r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec|january|february|march|april|june|july|august|"
     r"september|october|november|december|usd|hkd|eur|gbp|rmb|cny|btc|eth|usdt|dollars?|years?|months?|weeks?|"
     r"days?|hours?|minutes?|seconds?|times|percent|people|persons|victims|accounts?|cards?|transactions?|"
     r"pages?|items?|files?|chapter|section|version|windows|build|release|update|patch|step|phase|stage|level|tier|"
-    r"round|part|volume|issue|edition|series|season|episode|grade|ports?|tcp|udp|https?|of|the|"
+    r"round|part|volume|issue|edition|series|season|episode|grade|ports?|tcp|udp|https?|"
+    r"of|the|in|at|on|to|for|from|with|by|and|or|is|are|was|were|"
     r"hundred|thousand|million|billion|square|feet|foot|miles?|km|meters?|metres?)\b",
     re.IGNORECASE,
 )
