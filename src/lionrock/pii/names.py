@@ -8,10 +8,10 @@ from __future__ import annotations
 import re
 
 from lionrock.pii.base import RegexRecognizer
+from lionrock.pii.places import LOWER as _LOWER
+from lionrock.pii.places import UPPER as _UPPER
 from lionrock.pii.places import street_line
 
-_UPPER = "".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper())
-_LOWER = "".join(c for c in map(chr, range(0x61, 0x530)) if c.islower())
 # Capitalised, with an inner capital (McDonald, LeBatelier) or apostrophe or hyphen part allowed.
 _NAME_WORD = rf"[{_UPPER}][{_LOWER}]{{1,30}}(?:['’\-]?[{_UPPER}][{_LOWER}]{{1,30}}|['’\-][{_LOWER}]{{2,30}})?"
 _INITIAL = rf"[{_UPPER}]\.?"
@@ -64,27 +64,7 @@ def _initialled(text: str, m: re.Match[str]) -> tuple[int, int] | None:
 
 
 # Title-case headlines put these before a capital letter (The Story Of A Trojan, Exploits To Target).
-_FUNCTION_WORDS = frozenset(
-    [
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "with",
-        "and",
-        "or",
-        "but",
-        "as",
-        "into",
-        "over",
-        "under",
-        "about",
-    ]
-)
+_FUNCTION_WORDS = frozenset({"of", "to", "in", "on", "at", "by", "for", "from", "with", "and", "or", "but", "as"})
 
 
 def name_recognizers() -> list[RegexRecognizer]:

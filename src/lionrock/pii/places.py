@@ -18,11 +18,12 @@ from babel import Locale
 
 from lionrock.pii.base import RegexRecognizer
 
-_UPPER = "".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper())
-_LOWER = "".join(c for c in map(chr, range(0x61, 0x530)) if c.islower())
+# Capital and small letters of the Latin, Greek and Cyrillic blocks (a regex class has no \p{Lu}).
+UPPER = "".join(c for c in map(chr, range(0x41, 0x530)) if c.isupper())
+LOWER = "".join(c for c in map(chr, range(0x61, 0x530)) if c.islower())
 _LETTER = r"[^\W\d_]"
-_CAP_WORD = rf"[{_UPPER}][\w'’.\-]{{0,30}}"  # starts with a capital letter, any script of Europe
-_PLACE_WORD = rf"[{_UPPER}](?:{_LETTER}|['’.\-]){{0,30}}"  # a town's word: letters only, no digits
+_CAP_WORD = rf"[{UPPER}][\w'’.\-]{{0,30}}"  # starts with a capital letter, any script of Europe
+_PLACE_WORD = rf"[{UPPER}](?:{_LETTER}|['’.\-]){{0,30}}"  # a town's word: letters only, no digits
 _WORD = rf"{_LETTER}[\w'’.\-]{{0,30}}"  # words are bounded: no backtracking over a hostile long run
 _NUM = r"\d{1,5}[A-Za-z]?\.?"
 
@@ -50,7 +51,7 @@ _UNIT = r"(?i:Apt\.?|Apartment|Suite|Ste\.?|Unit|Flat|Room|Rm\.?|Box|Floor|Fl\.?
 # A unit that can start an address on its own (Suite 464, Apt. 117); Unit, Room and Box only follow a
 # street line ("Unit 42" is a threat-research team, "Room 101" a meeting room).
 _UNIT_LEAD = r"(?:Apt(?:\. ?| )|Apartment |Suite |Ste\. ?|Flat |P\.? ?O\.? Box )#?\d{1,5}[A-Za-z]?"
-_TITLE_WORD = rf"[{_UPPER}][{_LOWER}'’.]{{1,30}}(?:-[{_UPPER}{_LOWER}][{_LOWER}'’.]{{1,30}})?"
+_TITLE_WORD = rf"[{UPPER}][{LOWER}'’.]{{1,30}}(?:-[{UPPER}{LOWER}][{LOWER}'’.]{{1,30}})?"
 # Words that make "number words number" a date, an amount, a count or a sentence rather than an
 # address (3 lawsuits in Federal Court).
 _NOT_STREET = re.compile(
@@ -91,7 +92,7 @@ _PIECE = re.compile(
     r"|(?i:[AFD]PO (?:AA|AE|AP)) \d{5}\b"
     r"|\d{4,6}(?:-\d{4})?\b"
     r"|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}\b"  # UK postcode
-    rf"|[{_UPPER}]{{2}}\b"  # region or state code
+    rf"|[{UPPER}]{{2}}\b"  # region or state code
     rf"|{_PLACE_WORD}(?: (?:{_PLACE_PARTICLE}|{_PLACE_WORD})){{0,4}}(?=[\s,?!;)]|$)"
 )
 # Between pieces: a comma or a line break (blank lines, e-mail quote marks and bullets allowed), or a space.
