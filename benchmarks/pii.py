@@ -1,7 +1,9 @@
 """Personal-data detection quality and speed: lionrock's engine beside default Presidio (same spaCy
 model, default recognizers) in one run.
 
-(a) span-level precision / recall / F2 on presidio-research's synth_dataset_v2.json;
+(a) span-level precision / recall / F2 on presidio-research's synth_dataset_v2.json: the whole set, and
+    its two halves (a fixed, seeded shuffle of the sentences, `split`): lionrock's rules were tuned
+    looking at the tuning half only; the held-out half is the honest figure;
 (b) per Hong Kong entity type on generated sentences (benchmarks/hk_pii_generator.py);
 (c) lionrock's throughput in KB/s of UTF-8 text.
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import random
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -21,7 +24,7 @@ from presidio_analyzer import AnalyzerEngine
 from presidio_analyzer.predefined_recognizers import EmailRecognizer
 
 from benchmarks.hk_pii_generator import ENTITIES, generate
-from lionrock.pii.engine import OfflineEmailRecognizer, Span, build, detect, nlp_engine
+from lionrock.pii.engine import MODEL, OfflineEmailRecognizer, Span, build, detect, nlp_engine
 
 DATASET = Path("/work/shared/data/pii/presidio-research/synth_dataset_v2.json")
 PUBLISHED = "published on this set: default Presidio P 0.685 / R 0.603 / F2 0.618; tuned P 0.870 / R 0.839 / F2 0.845"
@@ -55,12 +58,21 @@ RULE = (
     "reduced to one (higher score, then longer) and scores below 0.35 dropped, for both engines"
 )
 Spans = list[tuple[str, int, int]]
+SPLIT_SEED = 11
+LEFT_OUT = frozenset({"US_SSN", "US_DRIVER_LICENSE"})  # lionrock leaves these recognizers out on purpose
 
 
-def default_presidio() -> AnalyzerEngine:
+def split(n: int, seed: int = SPLIT_SEED) -> tuple[list[int], list[int]]:
+    """(tuning, held-out) sentence indices: a seeded shuffle of range(n), first half for tuning."""
+    order = list(range(n))
+    random.Random(seed).shuffle(order)
+    return sorted(order[: n // 2]), sorted(order[n // 2 :])
+
+
+def default_presidio(model: str = MODEL) -> AnalyzerEngine:
     """Presidio's default recognizers on the same spaCy model; its e-mail recognizer swapped for the
     same check against tldextract's bundled list (the stock one fetches the list online)."""
-    engine = AnalyzerEngine(nlp_engine=nlp_engine(), supported_languages=["en"])
+    engine = AnalyzerEngine(nlp_engine=nlp_engine(model), supported_languages=["en"])
     for recognizer in list(engine.registry.recognizers):
         if isinstance(recognizer, EmailRecognizer):
             engine.registry.remove_recognizer(recognizer.name)
@@ -113,16 +125,19 @@ def total(counts: tuple[Counter[str], ...], skip: frozenset[str] = frozenset()) 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--n", type=int, default=2000, help="generated Hong Kong sentences")
+    parser.add_argument(
+        "--model", default=MODEL, help="spaCy model for both engines: a package name or a model directory (experiments)"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
-    ours = build()
+    ours = build(nlp_engine(args.model))
     load = time.perf_counter() - started
-    default = default_presidio()
+    default = default_presidio(args.model)
     engines: dict[str, Callable[[str], list[Span]]] = {
         "lionrock": lambda t: detect(t, ours),
         "default Presidio": lambda t: detect(t, default),
     }
-    print(f"engine load: {load:.1f} s (once per process)")
+    print(f"spaCy model: {args.model}; engine load: {load:.1f} s (once per process)")
     print(RULE)
     print(
         "classes scored: "
@@ -145,17 +160,23 @@ def main() -> None:
     f2s: dict[str, float] = {}
     speed: dict[str, float] = {}
     print(f"\n(a) presidio-research synth_dataset_v2.json: {len(texts)} sentences, {size_kb:.0f} KB; {PUBLISHED}")
+    tuning, held_out = split(len(texts))
+    print(f"split: seeded shuffle (seed {SPLIT_SEED}): tuning half {len(tuning)} sentences, held-out {len(held_out)}")
     for name, detector in engines.items():
         found_spans, seconds = run_engine(detector, texts)
         speed[name] = size_kb / seconds
-        counts = score(zip(golds, [_mapped(s, PRED_MAP) for s in found_spans], strict=True))
-        p, r, f2 = total(counts)
-        p2, r2, f22 = total(counts, frozenset({"DATE_TIME"}))
-        f2s[name] = f2
-        print(
-            f"  {name:17} P {p:.3f} R {r:.3f} F2 {f2:.3f}   (without DATE_TIME: P {p2:.3f} R {r2:.3f} F2 {f22:.3f})"
-            f"   {speed[name]:.1f} KB/s"
-        )
+        pairs = list(zip(golds, [_mapped(s, PRED_MAP) for s in found_spans], strict=True))
+        counts = score(pairs)
+        for part, rows in (("whole", range(len(texts))), ("held-out", held_out), ("tuning", tuning)):
+            part_counts = score(pairs[i] for i in rows)
+            p, r, f2 = total(part_counts)
+            p2, r2, f22 = total(part_counts, LEFT_OUT)
+            f2s[f"{name} {part}"] = f2
+            print(
+                f"  {name:17} {part:8} P {p:.3f} R {r:.3f} F2 {f2:.3f}   "
+                f"(without US_SSN, US_DRIVER_LICENSE: P {p2:.3f} R {r2:.3f} F2 {f22:.3f})"
+            )
+        print(f"  {name:17} {speed[name]:.1f} KB/s; per class on the whole set:")
         for cls in sorted(set(counts[1]) | set(counts[3])):
             cp, cr, cf = prf(counts[0][cls], counts[1][cls], counts[2][cls], counts[3][cls])
             print(f"      {cls:18} gold {counts[1][cls]:4} pred {counts[3][cls]:4}  P {cp:.3f} R {cr:.3f} F2 {cf:.3f}")
@@ -180,11 +201,12 @@ def main() -> None:
         f"\n(c) throughput on (a): lionrock {speed['lionrock']:.1f} KB/s, default Presidio "
         f"{speed['default Presidio']:.1f} KB/s"
     )
-    aim = "meets" if f2s["lionrock"] >= 0.85 else "MISSES"
-    print(f"F2 aim 0.85 on presidio-research: lionrock {aim} it ({f2s['lionrock']:.3f})")
+    whole, held = f2s["lionrock whole"], f2s["lionrock held-out"]
+    aim = "meets" if min(whole, held) >= 0.85 else "MISSES"
+    print(f"F2 aim 0.85 on presidio-research: lionrock {aim} it (whole {whole:.3f}, held-out {held:.3f})")
     r, p = hk["lionrock"]
     print(
-        f"pii: F2 {f2s['lionrock']:.3f} (default Presidio {f2s['default Presidio']:.3f}) on presidio-research; "
+        f"pii: F2 {whole:.3f} (default Presidio {f2s['default Presidio whole']:.3f}) on presidio-research; "
         f"HK recall {r:.3f} at precision {p:.3f}; {speed['lionrock']:.1f} KB/s"
     )
 

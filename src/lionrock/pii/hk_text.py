@@ -147,8 +147,8 @@ def _group(text: str, m: re.Match[str]) -> tuple[int, int] | None:
 
 def hk_text_recognizers() -> list[RegexRecognizer]:
     return [
-        RegexRecognizer("HK_ADDRESS", "HkAddressRecognizer", _ADDRESS_EN, _address_en, 0.85),
-        RegexRecognizer("HK_ADDRESS", "HkChineseAddressRecognizer", _ADDRESS_ZH, _whole, 0.85),
+        RegexRecognizer("HK_ADDRESS", "HkAddressRecognizer", _ADDRESS_EN, _address_en, 0.9),
+        RegexRecognizer("HK_ADDRESS", "HkChineseAddressRecognizer", _ADDRESS_ZH, _whole, 0.9),
         RegexRecognizer("STREET_ADDRESS", "StreetAddressRecognizer", _ADDRESS_INTL, _whole, 0.6),
         RegexRecognizer("PERSON", "ChineseNameCueRecognizer", _NAME_BEFORE, _group, 0.85),
         RegexRecognizer("PERSON", "ChineseNameTitleRecognizer", _NAME_AFTER, _group, 0.85),
