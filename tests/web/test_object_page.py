@@ -269,3 +269,30 @@ def test_pages_hold_no_inline_script_or_style(web: TestClient, world: World, pas
         text = web.get(url).text
         assert "<svg" in text or "search" in url
         assert "<script" not in text and "<style" not in text and "style=" not in text, url
+
+
+@pytest.mark.parametrize(
+    ("tlp", "pseudonym", "level"),
+    [
+        (Tlp.CLEAR, False, "public"),
+        (Tlp.GREEN, False, "internal"),
+        (Tlp.AMBER, False, "confidential"),
+        (Tlp.RED, False, "restricted"),
+        (Tlp.CLEAR, True, "confidential"),  # personal data never leaves a record below confidential
+        (Tlp.AMBER, True, "restricted"),  # ...and raises it one level
+    ],
+)
+def test_the_page_shows_the_classification_raised_by_personal_data(
+    web: TestClient, world: World, passwords: dict[str, str], tlp: Tlp, pseudonym: bool, level: str
+) -> None:
+    note = "victim [HKID-N3R56325H9EA51XB] phoned" if pseudonym else "no one named"
+    obj = indicator("198.51.100.23", name="classified", description=note)
+    if tlp is Tlp.RED:
+        put(world, "bank-a", obj, tlp=tlp, orgs=("bank-b",))
+    else:
+        put(world, "bank-a", obj, tlp=tlp, community=True)
+    sign_in(web, "alice", passwords["alice"])
+    page = web.get(f"/web/objects/{obj['id']}")
+    assert page.status_code == 200
+    assert f'<dd class="classification">{level}' in page.text
+    assert ("holds personal data" in page.text) is pseudonym

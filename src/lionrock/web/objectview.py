@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from lionrock.access.classification import Classification, RecordKind, classify_record
 from lionrock.stix.tlp import Tlp
 
 
@@ -57,6 +58,25 @@ def tlp_look(tlp: str) -> TlpLook:
         return TLP_LOOKS[Tlp(tlp)]
     except ValueError:  # never stored, but a page must not break on it: the strictest reading
         return TLP_LOOKS[Tlp.RED]
+
+
+CLASSIFICATION_LABELS: dict[Classification, str] = {
+    Classification.PUBLIC: N_("public"),
+    Classification.INTERNAL: N_("internal"),
+    Classification.CONFIDENTIAL: N_("confidential"),
+    Classification.RESTRICTED: N_("restricted"),
+}
+
+
+def classification_of(stix_type: str, tlp: str, *, personal_data: bool) -> Classification:
+    """How carefully a version must be handled (docs/retention.md): its TLP, raised by personal data
+    (pseudonyms in it), never below its kind's floor. An unreadable TLP reads as the strictest."""
+    try:
+        marking: Tlp | None = Tlp(tlp)
+    except ValueError:
+        marking = Tlp.RED
+    kind = RecordKind.SIGHTING if stix_type == "sighting" else RecordKind.OBJECT
+    return classify_record(kind, marking, personal_data=personal_data)
 
 
 def title_of(obj: dict[str, Any]) -> str:

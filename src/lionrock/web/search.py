@@ -27,7 +27,17 @@ from lionrock.pii.pseudonyms import found_in
 from lionrock.stix.tlp import Tlp
 from lionrock.web.context import N_, WebRefused, gettext, hub_of, page, page_router, principal
 from lionrock.web.graph import Edge, Node, relationship_graph
-from lionrock.web.objectview import Change, as_json, diff, pretty_json, properties, title_of, tlp_look
+from lionrock.web.objectview import (
+    CLASSIFICATION_LABELS,
+    Change,
+    as_json,
+    classification_of,
+    diff,
+    pretty_json,
+    properties,
+    title_of,
+    tlp_look,
+)
 
 router = page_router()
 
@@ -318,6 +328,7 @@ def _object_data(hub: Hub, who: Principal, stix_id: str) -> dict[str, Any]:
         for _, b in rels
         if b.get("type") == "relationship"
     ]
+    pseudonyms = found_in(as_json(obj))[:100]
     return {
         "current": current,
         "obj": obj,
@@ -330,7 +341,10 @@ def _object_data(hub: Hub, who: Principal, stix_id: str) -> dict[str, Any]:
         "seen": seen,
         "history": list(reversed(history)),
         "raw": pretty_json(obj),
-        "pseudonyms": found_in(as_json(obj))[:100],
+        "pseudonyms": pseudonyms,
+        "classification": CLASSIFICATION_LABELS[
+            classification_of(current.version.stix_type, current.version.tlp, personal_data=bool(pseudonyms))
+        ],
         "graph_parts": (center, list(nodes.values()), edges),
     }
 
