@@ -108,6 +108,32 @@ def keys_seal_objects(ctx: click.Context, batch: int) -> None:
     click.echo(done)
 
 
+@keys_group.command("reencrypt-objects")
+@click.option("--batch", type=click.IntRange(1, 10_000), default=500, help="Versions re-encrypted per transaction.")
+@click.pass_context
+@friendly
+def keys_reencrypt_objects(ctx: click.Context, batch: int) -> None:
+    """After `keys rotate` of an objects key: re-encrypt the object versions still sealed under data keys
+    that existed before the rotation, under fresh data keys, and delete the old data keys. Online and
+    resumable: run it again after an interruption."""
+    hub = _hub(ctx)
+    columns = (TextColumn("re-encrypting object versions"), BarColumn(), MofNCompleteColumn())
+    try:
+        with Progress(*columns, console=err, transient=True) as bar:
+            task = bar.add_task("reencrypt", total=None)
+            result = hub_keys.reencrypt_objects(
+                hub, batch=batch, progress=lambda done, total: bar.update(task, completed=done, total=total)
+            )
+    finally:
+        hub.close()
+    err.print(
+        f"{result.versions} object versions re-encrypted under fresh data keys; "
+        f"{result.data_keys_deleted} old data keys deleted"
+        + (f"; {result.refused} would not open and were left as they are" if result.refused else "")
+    )
+    click.echo(result.versions)
+
+
 @keys_group.command("retire")
 @click.argument("key_id", type=int)
 @click.pass_context

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from lionrock.errors import Conflict, Invalid, NotFound
-from lionrock.hub import keyring
+from lionrock.hub import keyring, object_seal
 from lionrock.hub.auditing import record
 from lionrock.hub.context import Hub
 from lionrock.hub.object_seal import forget_keys
@@ -121,6 +121,33 @@ def rotate(hub: Hub, key_id: int, *, batch: int = 200, progress: Callable[[int, 
         record(conn, hub, None, "key.rotated", subject=str(old.id), detail={"new": new.id, "rewrapped": done})
     forget_keys(hub)
     return Rotation(old.id, new.id, done, resumed)
+
+
+@dataclass(frozen=True)
+class Reencryption:
+    versions: int
+    refused: int
+    data_keys_deleted: int
+
+
+def reencrypt_objects(
+    hub: Hub, *, batch: int = 500, progress: Callable[[int, int], None] | None = None
+) -> Reencryption:
+    """After `rotate` of an `objects` key: re-encrypt the object versions still under data keys the
+    rotation carried over, under fresh data keys, and delete those old data keys (audited)."""
+    with write_transaction(hub.engine) as conn:
+        record(conn, hub, None, "key.reencrypt", subject=object_seal.PURPOSE, detail={})
+    versions, refused, dropped = object_seal.reencrypt_carried(hub, batch=batch, progress=progress)
+    with write_transaction(hub.engine) as conn:
+        record(
+            conn,
+            hub,
+            None,
+            "key.reencrypted",
+            subject=object_seal.PURPOSE,
+            detail={"versions": versions, "refused": refused, "data_keys_deleted": dropped},
+        )
+    return Reencryption(versions, refused, dropped)
 
 
 def retire(hub: Hub, key_id: int) -> store.KeyRow:

@@ -336,3 +336,53 @@ def _sealed(conn: Connection, hub: Hub, rows: list[objects_store.ClearRow]) -> l
         for r in rows
     ]
     return seal_versions(conn, hub, versions, force=True)
+
+
+# --- re-encryption after a rotation --------------------------------------------------------------------
+
+
+def count_carried(hub: Hub) -> int:
+    """Versions still sealed under data keys that a rotation carried over (re-wrapped, not replaced)."""
+    with read_transaction(hub.engine) as conn:
+        return key_store.count_carried(conn, PURPOSE)
+
+
+def reencrypt_carried(
+    hub: Hub, *, batch: int = 500, progress: Callable[[int, int], None] | None = None
+) -> tuple[int, int, int]:
+    """Re-encrypt the versions whose data key predates the KEK that wraps it now under fresh data keys,
+    `batch` per write transaction, then delete the carried-over data keys nothing uses any more. Returns
+    (versions re-encrypted, versions that would not open and were left as they are, data keys deleted).
+    Online: each row is swapped from one envelope to the other in one update, readers open either.
+    Resumable: what is left is found again by the same rule (data key older than its KEK)."""
+    with read_transaction(hub.engine) as conn:
+        total = key_store.count_carried(conn, PURPOSE)
+    done, refused, after = 0, 0, 0
+    if progress:
+        progress(done, total)
+    while True:
+        with write_transaction(hub.engine) as conn:
+            rows = key_store.carried_versions(conn, PURPOSE, after, batch)
+            if not rows:
+                break
+            after = rows[-1].pk
+            opened = open_rows(conn, hub, rows)
+            refused += len(rows) - len(opened)
+            counts: dict[tuple[int, bool], int] = {}
+            for r in opened:
+                band = (r.producer_org_id, restricted(r.tlp))
+                counts[band] = counts.get(band, 0) + 1
+            writing = {band: _writing_key(conn, hub, band, n) for band, n in counts.items()}
+            for r in opened:
+                w = writing[(r.producer_org_id, restricted(r.tlp))]
+                box = envelope.encrypt_with(
+                    r.body.encode(), w.cipher, aad(r.stix_id, r.version, r.producer_org_id), w.data_key_id
+                )
+                if key_store.reseal(conn, r.pk, r.data_key_id, box, w.data_key_id):
+                    done += 1
+        if progress:
+            progress(done, max(total, done + refused))
+    with write_transaction(hub.engine) as conn:
+        dropped = key_store.drop_carried_data_keys(conn, PURPOSE)
+    forget_keys(hub)
+    return done, refused, dropped

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, exists, func, insert, select, update
 
 from lionrock.store.schema import data_keys, intake_jobs, keys, objects
 
@@ -182,3 +182,88 @@ def sealed_jobs_under(conn: Connection, kek_id: int) -> int:
             .where(data_keys.c.kek_id == kek_id, intake_jobs.c.sealed.is_not(None))
         ).scalar_one()
     )
+
+
+# --- re-encryption of object versions carried over by a rotation (docs/keys.md "Re-encryption") ---------
+
+
+@dataclass(frozen=True)
+class CarriedVersion:
+    """A sealed object version whose data key predates the KEK that wraps it now: a rotation re-wrapped
+    that data key, so the version is still encrypted under a key that existed before the rotation."""
+
+    pk: int
+    stix_id: str
+    version: str
+    producer_org_id: int
+    tlp: str
+    body: str
+    sealed: bytes
+    data_key_id: int
+
+
+def _carried(purpose: str) -> ColumnElement[bool]:
+    return and_(
+        objects.c.sealed.is_not(None),
+        keys.c.purpose == purpose,
+        keys.c.state != DESTROYED,
+        data_keys.c.created < keys.c.created,
+    )
+
+
+_CARRIED_FROM = objects.join(data_keys, data_keys.c.id == objects.c.data_key_id).join(
+    keys, keys.c.id == data_keys.c.kek_id
+)
+
+
+def carried_versions(conn: Connection, purpose: str, after_pk: int, limit: int) -> list[CarriedVersion]:
+    """The next versions sealed under carried-over data keys of this KEK purpose, in primary-key order."""
+    stmt = (
+        select(
+            objects.c.pk,
+            objects.c.stix_id,
+            objects.c.version,
+            objects.c.producer_org_id,
+            objects.c.tlp,
+            objects.c.body,
+            objects.c.sealed,
+            objects.c.data_key_id,
+        )
+        .select_from(_CARRIED_FROM)
+        .where(_carried(purpose), objects.c.pk > after_pk)
+        .order_by(objects.c.pk)
+        .limit(limit)
+    )
+    return [CarriedVersion(*r) for r in conn.execute(stmt)]
+
+
+def count_carried(conn: Connection, purpose: str) -> int:
+    return int(conn.execute(select(func.count()).select_from(_CARRIED_FROM).where(_carried(purpose))).scalar_one())
+
+
+def reseal(conn: Connection, pk: int, old_data_key_id: int, sealed: bytes, data_key_id: int) -> bool:
+    """Replace one version's envelope, only if it is still under the old data key (a concurrent run that
+    re-encrypted it first wins); True if this call did."""
+    done = conn.execute(
+        update(objects)
+        .where(objects.c.pk == pk, objects.c.data_key_id == old_data_key_id)
+        .values(sealed=sealed, data_key_id=data_key_id)
+    )
+    return done.rowcount == 1
+
+
+def drop_carried_data_keys(conn: Connection, purpose: str) -> int:
+    """Delete the carried-over data keys of this purpose that no object version uses any more (a key that
+    predates its KEK is never a writing key: a rotation makes every writer take a fresh one)."""
+    unused = ~exists().where(objects.c.data_key_id == data_keys.c.id)
+    ids = [
+        int(i)
+        for i in conn.execute(
+            select(data_keys.c.id)
+            .join(keys, keys.c.id == data_keys.c.kek_id)
+            .where(keys.c.purpose == purpose, data_keys.c.created < keys.c.created, unused)
+        ).scalars()
+    ]
+    if not ids:
+        return 0
+    return int(conn.execute(delete(data_keys).where(data_keys.c.id.in_(ids), unused)).rowcount)
