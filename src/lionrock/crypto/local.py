@@ -32,10 +32,15 @@ class LocalKeyFile:
         self._lock = threading.Lock()
 
     def create_kek(self, purpose: str) -> str:
+        return self.import_kek(purpose, os.urandom(KEK_BYTES))
+
+    def import_kek(self, purpose: str, material: bytes) -> str:
+        if len(material) != KEK_BYTES:
+            raise KeyProviderError(f"a KEK is {KEK_BYTES} bytes")
         kek_id = f"local-{secrets.token_hex(16)}"
         with self._exclusive():
             keys = self._read()
-            keys[kek_id] = os.urandom(KEK_BYTES)
+            keys[kek_id] = material
             self._write(keys)
         return kek_id
 

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 
 from lionrock.access.model import Principal
 from lionrock.access.permissions import key_scope, require_key_action
+from lionrock.crypto.material import parse_key_material
+from lionrock.crypto.provider import KeyProviderError
 from lionrock.errors import Conflict, Invalid, NotFound
 from lionrock.hub import keyring
 from lionrock.hub.auditing import record
@@ -97,6 +99,25 @@ def create(
         if actor is not None:
             require_key_action(actor, "create", 0, org_id)
         return keyring.create_kek(conn, hub, purpose, rotation_days, org_id, actor)
+
+
+def import_key(hub: Hub, purpose: str, org: str, data: bytes, rotation_days: int | None = None) -> store.KeyRow:
+    """Bring your own key: 256-bit material the organisation generated becomes its own active KEK for the
+    purpose, in the configured provider (a sensitive, non-extractable token key on PKCS#11). Refused if
+    it is the wrong length or plainly not random; the material is never logged or echoed."""
+    if not _PURPOSE.fullmatch(purpose):
+        raise Invalid("a key purpose is 1-64 lower-case letters, digits and dashes, starting with a letter")
+    if rotation_days is not None and not 1 <= rotation_days <= MAX_ROTATION_DAYS:
+        raise Invalid(f"rotation days must be between 1 and {MAX_ROTATION_DAYS}")
+    try:
+        material = parse_key_material(data)
+    except KeyProviderError as exc:
+        raise Invalid(str(exc)) from exc
+    with write_transaction(hub.engine) as conn:
+        found = members.org_by_name(conn, org)
+        if found is None:
+            raise NotFound(f"no organisation {org[:100]!r}")
+        return keyring.create_kek(conn, hub, purpose, rotation_days, found.id, material=material)
 
 
 def create_own(hub: Hub, who: Principal, purpose: str) -> store.KeyRow:
