@@ -149,6 +149,10 @@ def _aad(job_id: str) -> bytes:
     return f"intake-result|{job_id}|{SEAL_VERSION}".encode()
 
 
+sealed_aad = _aad
+"""The AAD of a job's sealed row, for checks outside intake (a restore opens a sample)."""
+
+
 def _opened(conn: Connection, hub: Hub, row: jobs.JobRow) -> jobs.JobRow:
     """The row with its sealed result and title decrypted into `result` and `title`."""
     if row.sealed is None or row.data_key_id is None:
