@@ -9,6 +9,7 @@ wrapped by the "intake" key-encryption key: hub.keyring, docs/keys.md), never in
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 import uuid
@@ -95,8 +96,11 @@ def submit(hub: Hub, who: Principal, data: bytes, filename: str, *, wait: bool =
     try:
         with write_transaction(hub.engine) as conn:
             jobs.add(conn, job_id, who.org_id, hub.clock(), filename[:300] or "report")
+            # The audit log is kept for years and read by org-admins: a file name can itself be sensitive
+            # ("HKMA-finding-client-X.pdf"), so the entry names only a prefix of its SHA-256.
+            named = hashlib.sha256(filename[:300].encode()).hexdigest()[:16]
             record(
-                conn, hub, who, "intake.submit", subject=job_id, detail={"filename": filename[:300], "bytes": len(data)}
+                conn, hub, who, "intake.submit", subject=job_id, detail={"filename_sha256": named, "bytes": len(data)}
             )
     except BaseException:
         workers.release()
