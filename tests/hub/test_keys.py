@@ -3,6 +3,7 @@ destroy, review) with its audit trail, on the key file and on a SoftHSM2 token."
 
 from __future__ import annotations
 
+import hashlib
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -410,3 +411,14 @@ def test_switching_provider_keeps_old_keys_working_and_rotation_moves_them(
     assert moved is not None and moved.provider == "pkcs11" and rotated.rewrapped == 1
     hub_keys.destroy(switched, local.id)  # the key file's key is no longer needed
     assert SECRET in str(intake.view(switched, world.principals["bank-a"], job)["result"])
+
+
+def test_the_audit_entry_of_an_upload_names_a_hash_of_the_filename_never_the_filename(world: World) -> None:
+    name = "HKMA-finding-client-Kingfisher.txt"
+    job = intake.submit(world.hub, world.principals["bank-a"], REPORT, name, wait=True)
+    with read_transaction(world.hub.engine) as conn:
+        entries = [e for e in audit.entries(conn, limit=10**6) if e.action == "intake.submit" and e.subject == job]
+    assert len(entries) == 1
+    shown = entries[0].detail
+    assert "Kingfisher" not in shown and "HKMA" not in shown
+    assert hashlib.sha256(name.encode()).hexdigest()[:16] in shown

@@ -114,3 +114,33 @@ def grantable_roles(actor: Principal) -> tuple[Role, ...]:
     if actor.role is Role.ORG_ADMIN:
         return tuple(r for r in Role if r is not Role.OPERATOR)
     return ()
+
+
+KEY_ACTIONS = ("rotate", "retire", "create", "withdraw")
+"""What the web offers on keys. Destroying a hub key (one no organisation owns) stays at the CLI."""
+
+
+def key_scope(who: Principal) -> TokenScope:
+    """Whose keys a principal may see: operators every key, org-admins their organisation's own keys
+    (never the hub's), others none."""
+    if not who.role.manages_own_org:
+        raise Forbidden("only org-admins and operators see keys")
+    return TokenScope(None if who.role is Role.OPERATOR else who.org_id)
+
+
+def require_key_action(who: Principal, action: str, key_id: int, key_org_id: int | None) -> None:
+    """Operators rotate and retire any key; an org-admin creates and withdraws (crypto-shreds) its own
+    organisation's keys and nothing else. A key an org-admin may not see is 'not found', so ids reveal
+    nothing; destroying a hub key is never a web action."""
+    scope = key_scope(who)
+    if scope.org_id is not None and key_org_id != scope.org_id:
+        raise NotFound(f"no key {key_id}")
+    if action in ("rotate", "retire"):
+        if who.role is not Role.OPERATOR:
+            raise Forbidden("only operators rotate and retire keys")
+        return
+    if action in ("create", "withdraw"):
+        if who.role is not Role.ORG_ADMIN or key_org_id != who.org_id:
+            raise Forbidden("only an org-admin creates and withdraws its own organisation's keys")
+        return
+    raise Invalid(f"no key action {action[:40]!r}")

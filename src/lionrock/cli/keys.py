@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 from rich.console import Console
@@ -61,6 +62,34 @@ def keys_create(ctx: click.Context, purpose: str, rotation_days: int | None, org
     finally:
         hub.close()
     err.print(f"created key {row.id} for {purpose!r} at the {row.provider} provider")
+    click.echo(row.id)
+
+
+@keys_group.command("import")
+@click.argument("purpose")
+@click.option("--org", required=True, help="The organisation whose own key this is.")
+@click.option(
+    "--file",
+    "key_file",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="256-bit key material: 64 hex digits or 32 raw bytes (keep it 0600).",
+)
+@click.option("--rotation-days", type=int, default=None, help="Rotation period (default: key_rotation_days).")
+@click.pass_context
+@friendly
+def keys_import(ctx: click.Context, purpose: str, org: str, key_file: Path, rotation_days: int | None) -> None:
+    """Bring your own key: load an organisation's own key material into the configured provider as its
+    active key for PURPOSE; prints its id. Withdrawing it (keys destroy --force) shreds its data."""
+    if key_file.stat().st_mode & 0o077:
+        err.print(f"warning: {key_file} is readable by others than its owner: chmod 600 it, then delete it")
+    data = key_file.read_bytes()[:4096]
+    hub = _hub(ctx)
+    try:
+        row = hub_keys.import_key(hub, purpose, org, data, rotation_days)
+    finally:
+        hub.close()
+    err.print(f"imported key {row.id} for {purpose!r} of {org!r} at the {row.provider} provider")
     click.echo(row.id)
 
 

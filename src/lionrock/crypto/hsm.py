@@ -50,6 +50,35 @@ class Pkcs11Provider:
             )
         return kek_id
 
+    def import_kek(self, purpose: str, material: bytes) -> str:
+        """C_CreateObject of a token AES key, sensitive and non-extractable from the moment it exists."""
+        p = self._p11
+        a = p.Attribute
+        if len(material) != 32:
+            raise KeyProviderError("a KEK is 32 bytes")
+        kek_id = f"pkcs11-{secrets.token_hex(16)}"
+        with self._lock, self._session() as session:
+            try:
+                session.create_object(
+                    {
+                        a.CLASS: p.ObjectClass.SECRET_KEY,
+                        a.KEY_TYPE: p.KeyType.AES,
+                        a.VALUE: material,
+                        a.LABEL: kek_id,
+                        a.TOKEN: True,
+                        a.PRIVATE: True,
+                        a.SENSITIVE: True,
+                        a.EXTRACTABLE: False,
+                        a.WRAP: True,
+                        a.UNWRAP: True,
+                        a.ENCRYPT: False,
+                        a.DECRYPT: False,
+                    }
+                )
+            except p.PKCS11Error as exc:
+                raise KeyProviderError(f"the token refused the imported key: {exc!r}") from exc
+        return kek_id
+
     def wrap(self, kek_id: str, dek: bytes) -> bytes:
         p = self._p11
         a = p.Attribute

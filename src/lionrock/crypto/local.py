@@ -32,10 +32,15 @@ class LocalKeyFile:
         self._lock = threading.Lock()
 
     def create_kek(self, purpose: str) -> str:
+        return self.import_kek(purpose, os.urandom(KEK_BYTES))
+
+    def import_kek(self, purpose: str, material: bytes) -> str:
+        if len(material) != KEK_BYTES:
+            raise KeyProviderError(f"a KEK is {KEK_BYTES} bytes")
         kek_id = f"local-{secrets.token_hex(16)}"
         with self._exclusive():
             keys = self._read()
-            keys[kek_id] = os.urandom(KEK_BYTES)
+            keys[kek_id] = material
             self._write(keys)
         return kek_id
 
@@ -54,6 +59,24 @@ class LocalKeyFile:
             keys = self._read()
             if keys.pop(kek_id, None) is not None:
                 self._write(keys)
+
+    def export(self, kek_ids: list[str]) -> dict[str, bytes]:
+        """The KEKs named that this file holds (for a backup's sealed key section only)."""
+        keys = self._read()
+        return {k: keys[k] for k in kek_ids if k in keys}
+
+    def merge(self, incoming: dict[str, bytes]) -> int:
+        """Add the KEKs this file lacks; a different key under an id it holds is refused (nothing is
+        written). Returns how many were added."""
+        with self._exclusive():
+            keys = self._read()
+            clash = [k for k, v in incoming.items() if k in keys and keys[k] != v]
+            if clash:
+                raise KeyProviderError(f"the key file {self.path} holds a different key under {clash[0]}")
+            added = {k: v for k, v in incoming.items() if k not in keys and len(v) == KEK_BYTES}
+            if added:
+                self._write({**keys, **added})
+            return len(added)
 
     def _kek(self, kek_id: str) -> bytes:
         kek = self._read().get(kek_id)

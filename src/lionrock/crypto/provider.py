@@ -24,6 +24,10 @@ class KeyProvider(Protocol):
         """Create a new KEK; returns its reference (unique within this provider)."""
         ...
 
+    def import_kek(self, purpose: str, material: bytes) -> str:
+        """Hold 256-bit key material an organisation generated as a new KEK; returns its reference."""
+        ...
+
     def wrap(self, kek_id: str, dek: bytes) -> bytes:
         """The data key wrapped (encrypted, authenticated) under the KEK."""
         ...

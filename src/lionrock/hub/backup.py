@@ -18,11 +18,12 @@ import orjson
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from alembic.util.exc import CommandError
-from sqlalchemy import Connection
+from sqlalchemy import Connection, select
 
 from lionrock.access.model import OrgKind, Principal, Role
 from lionrock.errors import Conflict, LionrockError, NotFound
-from lionrock.hub import query
+from lionrock.hub import backup_provider_keys as provider_keys
+from lionrock.hub import keyring, query
 from lionrock.hub.audit_keys import key_paths, read_mac_key
 from lionrock.hub.backup_format import (
     BackupError,
@@ -38,6 +39,7 @@ from lionrock.hub.backup_format import (
 from lionrock.hub.backup_format import key_id as backup_key_id
 from lionrock.hub.backup_keys import backup_key
 from lionrock.hub.context import Hub
+from lionrock.hub.intake import sealed_aad
 from lionrock.settings import Settings
 from lionrock.store import audit, snapshot
 from lionrock.store.engine import make_engine, read_transaction, write_transaction
@@ -80,10 +82,11 @@ def backup(hub: Hub, out: Path, progress: Progress = _ignore) -> Summary:
         with os.fdopen(fd, "wb") as f, read_transaction(hub.engine) as conn:
             snapshot.begin_snapshot(conn)
             counts = {t.name: snapshot.count(conn, t) for t in tables}
+            salt = new_salt()
             header = Header(
                 1, hub.clock(), snapshot.revision(conn), conn.dialect.name,
                 tuple(TableInfo(str(t.name), tuple(map(str, t.columns.keys())), counts[t.name]) for t in tables),
-                new_salt(), backup_key_id(key),
+                salt, backup_key_id(key), provider_keys.gather(conn, hub.settings, key, salt),
             )  # fmt: skip
             writer = Writer(f, key, header)
             for table in tables:
@@ -113,6 +116,7 @@ class _Scan:
 
     keyed_audit: bool = False
     samples: list[tuple[str, str, int]] = field(default_factory=list)
+    sealed: dict[str, list[str]] = field(default_factory=dict)
     digests: dict[str, str] = field(default_factory=dict)
 
 
@@ -145,9 +149,24 @@ def _canonical(row: list[Any]) -> bytes:
 def _note(scan: _Scan, info: TableInfo, row: list[Any]) -> None:
     if info.name == "audit" and not scan.keyed_audit:
         scan.keyed_audit = dict(zip(info.columns, row, strict=False)).get("scheme") == KEYED
+    _note_sealed(scan, info, row)
     if info.name == "objects" and len(scan.samples) < SAMPLES:
         values = dict(zip(info.columns, row, strict=False))
         scan.samples.append((str(values["stix_id"]), str(values["version"]), int(values["producer_org_id"])))
+
+
+SEALED_TABLES: dict[str, Callable[[str], bytes]] = {"intake_jobs": sealed_aad}
+"""Tables holding rows sealed under a data key (columns id, data_key_id, sealed), with each row's AAD from
+its id: a restore opens a sample of each. Sealed object versions are checked by _read_back, which reads
+sample objects through the hub's query path (that opens them, strictly)."""
+
+
+def _note_sealed(scan: _Scan, info: TableInfo, row: list[Any]) -> None:
+    if info.name in SEALED_TABLES:
+        values = dict(zip(info.columns, row, strict=False))
+        picked = scan.sealed.setdefault(info.name, [])
+        if values.get("sealed") is not None and values.get("data_key_id") is not None and len(picked) < SAMPLES:
+            picked.append(str(values["id"]))
 
 
 def _compare(header: Header, digests: dict[str, RowDigest], trailer: dict[str, str]) -> None:
@@ -183,6 +202,7 @@ def restore(settings: Settings, path: Path, *, force: bool = False, progress: Pr
     key = backup_key(settings, create=False)
     header, scan = inspect_file(path, key)
     _check_revision(header.revision)
+    carried = provider_keys.install(settings, key, header.salt, header.provider_keys)
     mac_key = read_mac_key(key_paths(settings).mac) if scan.keyed_audit else b""
     engine = make_engine(settings.database_url)
     try:
@@ -197,7 +217,7 @@ def restore(settings: Settings, path: Path, *, force: bool = False, progress: Pr
             checks = _verify_loaded(conn, header, scan.digests, mac_key)
         upgrade(engine)
         hub = Hub(settings, engine)
-        checks += (_read_back(hub, scan.samples),)
+        checks += (carried, _read_back(hub, scan.samples), _open_sealed(hub, scan.sealed))
     finally:
         engine.dispose()
     counts = {t.name: t.rows for t in header.tables}
@@ -250,6 +270,25 @@ def _verify_loaded(conn: Connection, header: Header, digests: dict[str, str], ma
         )
     checks.append(f"audit chain of {chain.entries} entries verifies")
     return tuple(checks)
+
+
+def _open_sealed(hub: Hub, sealed: dict[str, list[str]]) -> str:
+    """A sample of sealed rows of every sealed table opened with the restored keys: one that will not
+    open fails the restore (its keys did not come across)."""
+    opened = 0
+    with read_transaction(hub.engine) as conn:
+        for name, ids in sealed.items():
+            table = snapshot.table_named(conn, name)
+            for row_id in ids:
+                data_key_id, blob = conn.execute(
+                    select(table.c.data_key_id, table.c.sealed).where(table.c.id == row_id)
+                ).one()
+                try:
+                    keyring.unseal(conn, hub, int(data_key_id), bytes(blob), SEALED_TABLES[name](row_id))
+                except LionrockError as exc:
+                    raise LionrockError(f"restore check failed: sealed {name} {row_id} does not open: {exc}") from exc
+                opened += 1
+    return f"{opened} sample sealed rows open"
 
 
 def _read_back(hub: Hub, samples: list[tuple[str, str, int]]) -> str:

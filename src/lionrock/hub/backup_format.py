@@ -59,10 +59,14 @@ class Header:
     tables: tuple[TableInfo, ...]
     salt: bytes
     key_id: str
+    provider_keys: bytes = b""
+    """The sealed key section (hub.backup_provider_keys); empty in backups made before it existed."""
 
     def to_json(self) -> bytes:
+        extra = {"provider_keys": self.provider_keys.hex()} if self.provider_keys else {}
         return orjson.dumps(
             {
+                **extra,
                 "format": self.format,
                 "created_us": self.created_us,
                 "revision": self.revision,
@@ -83,7 +87,7 @@ class Header:
             tables = tuple(TableInfo(t["name"], tuple(t["columns"]), int(t["rows"])) for t in doc["tables"])
             return cls(
                 FORMAT, int(doc["created_us"]), str(doc["revision"]), str(doc["dialect"]), tables,
-                bytes.fromhex(doc["salt"]), str(doc["key_id"]),
+                bytes.fromhex(doc["salt"]), str(doc["key_id"]), bytes.fromhex(str(doc.get("provider_keys", ""))),
             )  # fmt: skip
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
             raise BackupError("the backup header is malformed") from exc

@@ -9,6 +9,7 @@ wrapped by the "intake" key-encryption key: hub.keyring, docs/keys.md), never in
 
 from __future__ import annotations
 
+import hashlib
 import threading
 import time
 import uuid
@@ -95,8 +96,11 @@ def submit(hub: Hub, who: Principal, data: bytes, filename: str, *, wait: bool =
     try:
         with write_transaction(hub.engine) as conn:
             jobs.add(conn, job_id, who.org_id, hub.clock(), filename[:300] or "report")
+            # The audit log is kept for years and read by org-admins: a file name can itself be sensitive
+            # ("HKMA-finding-client-X.pdf"), so the entry names only a prefix of its SHA-256.
+            named = hashlib.sha256(filename[:300].encode()).hexdigest()[:16]
             record(
-                conn, hub, who, "intake.submit", subject=job_id, detail={"filename": filename[:300], "bytes": len(data)}
+                conn, hub, who, "intake.submit", subject=job_id, detail={"filename_sha256": named, "bytes": len(data)}
             )
     except BaseException:
         workers.release()
@@ -150,6 +154,10 @@ def _store_sealed(hub: Hub, job_id: str, result: bytes) -> None:
 def _aad(job_id: str) -> bytes:
     """What a sealed result is: this job's, in this format (a row copied into another job fails)."""
     return f"intake-result|{job_id}|{SEAL_VERSION}".encode()
+
+
+sealed_aad = _aad
+"""The AAD of a job's sealed row, for checks outside intake (a restore opens a sample)."""
 
 
 def _opened(conn: Connection, hub: Hub, row: jobs.JobRow) -> jobs.JobRow:

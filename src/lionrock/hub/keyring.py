@@ -9,6 +9,7 @@ from pathlib import Path
 
 from sqlalchemy import Connection
 
+from lionrock.access.model import Principal
 from lionrock.crypto import envelope
 from lionrock.crypto.hsm import Pkcs11Provider
 from lionrock.crypto.local import LocalKeyFile
@@ -67,21 +68,29 @@ def _pkcs11(library: str, token: str, pin: str) -> Pkcs11Provider:
 
 
 def create_kek(
-    conn: Connection, hub: Hub, purpose: str, rotation_days: int | None = None, org_id: int | None = None
+    conn: Connection,
+    hub: Hub,
+    purpose: str,
+    rotation_days: int | None = None,
+    org_id: int | None = None,
+    who: Principal | None = None,
+    material: bytes | None = None,
 ) -> store.KeyRow:
     """A new active KEK for the purpose (and owning organisation, None: the hub's own), at the
     configured provider; audited (who: the operator)."""
     chosen = provider(hub.settings)
     days = rotation_days if rotation_days is not None else hub.settings.key_rotation_days
     try:
-        ref = chosen.create_kek(purpose)
+        ref = chosen.create_kek(purpose) if material is None else chosen.import_kek(purpose, material)
     except KeyProviderError as exc:
         raise KeyUnusable(str(exc)) from exc
     key_id = store.add_key(
         conn, purpose=purpose, org_id=org_id, provider=chosen.name, ref=ref, now=hub.clock(), rotation_days=days
     )
     detail: dict[str, object] = {"purpose": purpose, "provider": chosen.name, "org_id": org_id}
-    record(conn, hub, None, "key.create", subject=str(key_id), detail=detail)
+    if material is not None:
+        detail["imported"] = True
+    record(conn, hub, who, "key.import" if material is not None else "key.create", subject=str(key_id), detail=detail)
     row = store.key(conn, key_id)
     assert row is not None
     return row

@@ -174,6 +174,7 @@ _NAV = (
     NavItem("sector", f"{WEB}/sector", N_("Sector view")),
     NavItem("notifications", f"{WEB}/notifications", N_("Notifications")),
     NavItem("admin", f"{WEB}/admin", N_("Administration")),
+    NavItem("keys", f"{WEB}/keys", N_("Keys")),
     NavItem("audit", f"{WEB}/audit", N_("Audit trail")),
 )
 
@@ -186,7 +187,7 @@ def navigation(who: Principal) -> list[NavItem]:
             continue
         if item.key == "intake" and not who.role.may_publish:
             continue
-        if item.key == "admin" and who.role not in (Role.ORG_ADMIN, Role.OPERATOR):
+        if item.key in ("admin", "keys") and who.role not in (Role.ORG_ADMIN, Role.OPERATOR):
             continue
         items.append(item)
     return items

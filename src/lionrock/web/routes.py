@@ -14,7 +14,7 @@ from lionrock.http.auth import failed_logins
 from lionrock.hub.logins import record_failed_logins
 from lionrock.hub.users import PasswordRejected, set_language
 from lionrock.hub.web_sessions import Session, sign_in, sign_out
-from lionrock.web import admin, audit, dashboard, sector
+from lionrock.web import admin, audit, dashboard, keys, sector
 from lionrock.web import advisories as advisory_pages
 from lionrock.web import fraud as fraud_pages
 from lionrock.web import fraud_disputes as fraud_dispute_pages
@@ -162,6 +162,7 @@ _PAGES: list[APIRouter] = [
     router,
     dashboard.router,
     admin.router,
+    keys.router,
     audit.router,
     search_router,
     intake_pages.router,
