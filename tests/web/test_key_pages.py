@@ -63,7 +63,7 @@ def test_an_org_admin_creates_its_own_key_and_withdraws_it_after_typing_its_id(w
     listing = web.get("/web/keys").text
     assert f'value="{key_id}"' in listing and "bank-b" not in listing
     confirm = web.post("/web/keys/withdraw", data={"csrf": csrf, "id": str(key_id)})
-    assert confirm.status_code == 200 and "1 data keys, sealing 1 reports" in confirm.text
+    assert confirm.status_code == 200 and "1 data keys, sealing 1 reports and 0 shared object versions" in confirm.text
     assert intake.view(world.hub, world.principals["bank-a"], mine)["status"] == "done"  # nothing changed yet
     wrong = web.post("/web/keys/withdraw/confirm", data={"csrf": csrf, "id": str(key_id), "typed": "1"})
     assert wrong.status_code == 400

@@ -16,6 +16,9 @@ def parse_key_material(data: bytes) -> bytes:
     text = data.strip()
     if len(text) == 2 * KEY_BYTES and all(chr(c) in string.hexdigits for c in text):
         key = bytes.fromhex(text.decode("ascii"))
+    elif len(data) == KEY_BYTES and all(chr(c) in string.hexdigits for c in text):
+        # 32 hex digits are a 128-bit key written out, not 32 raw bytes (whose 16 symbols would pass)
+        raise KeyProviderError("key material must be 256 bits: that is 32 hex digits (128 bits); give 64")
     elif len(data) == KEY_BYTES:
         key = data
     else:

@@ -260,7 +260,13 @@ def withdrawal(hub: Hub, who: Principal, key_id: int) -> Destruction:
         require_key_action(who, "withdraw", row.id, row.org_id)
         if row.state == store.DESTROYED:
             raise Conflict(f"key {key_id} is already destroyed")
-        return Destruction(key_id, store.count_data_keys(conn, key_id), store.sealed_jobs_under(conn, key_id), True)
+        return Destruction(
+            key_id,
+            store.count_data_keys(conn, key_id),
+            store.sealed_jobs_under(conn, key_id),
+            True,
+            store.sealed_objects_under(conn, key_id),
+        )
 
 
 def withdraw(hub: Hub, who: Principal, key_id: int, typed: str) -> Destruction:
