@@ -53,5 +53,12 @@ def write_transaction(engine: Engine) -> Iterator[Connection]:
 
 @contextmanager
 def read_transaction(engine: Engine) -> Iterator[Connection]:
-    with engine.connect() as conn, conn.begin():
-        yield conn
+    """One read transaction that sees one snapshot throughout, as SQLite's do: on PostgreSQL REPEATABLE
+    READ (a read-only transaction never fails for it). Under READ COMMITTED each statement saw the
+    latest commits, so a search that first read the blind-index key and then the rows could miss rows
+    sealed in between (tests/hub/test_seal_stored.py caught it)."""
+    with engine.connect() as conn:
+        if conn.dialect.name == "postgresql":
+            conn = conn.execution_options(isolation_level="REPEATABLE READ")
+        with conn.begin():
+            yield conn
